@@ -1,0 +1,84 @@
+# Candor: `make run` to talk to the assistant, `make test` to check everything.
+# Both create the virtual environment, install pinned dependencies and train the model when the
+# training data changed, so they work from a fresh clone.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_VERSION := $(shell cat .python-version)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+CANDOR := $(BIN)/candor
+RASA := $(BIN)/rasa
+
+# Quieter TensorFlow and SQLAlchemy start-up messages; override on the command line if needed.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+
+.PHONY: help run test train shell install validate test-conversations test-python lock clean
+
+help:
+	@echo "make run     set up, train if needed, and start Candor on http://localhost:5005"
+	@echo "make test    set up, train if needed, and run every test"
+	@echo "make train   train the model if the training data changed"
+	@echo "make shell   chat with Candor in this terminal"
+	@echo "make lock    re-pin dependencies in constraints.txt after editing pyproject.toml"
+
+run: install train
+	@$(CANDOR) serve
+
+shell: install train
+	@$(CANDOR) shell
+
+train: install
+	@$(CANDOR) train
+
+install: $(INSTALLED)
+
+test: install train validate test-conversations test-python
+
+# `rasa data validate`, failing on every warning except responses the action server sends by name.
+validate: install
+	$(CANDOR) validate
+
+# Conversation tests (data/tests): every prediction must be right, or the run fails.
+test-conversations: install train
+	$(RASA) test core --model $$($(BIN)/python -c 'from bot.model import model_path; print(model_path())') \
+		--stories data/tests --out var/results/conversations --fail-on-prediction-errors --no-plot
+
+test-python: install train
+	$(BIN)/python -m pytest
+
+# Python 3.10 is required (Rasa 3.6 does not support 3.11+). Look on PATH (pyenv's shim works
+# here thanks to .python-version), then in pyenv's versions folder, then give up with advice.
+$(BIN)/python:
+	@set -e; found=""; \
+	for candidate in "$${PYTHON:-}" python3.10 \
+	    $$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.10.*/bin/python3.10 2>/dev/null | sort -rV); do \
+	  if [ -n "$$candidate" ] && "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then \
+	    found="$$candidate"; break; \
+	  fi; \
+	done; \
+	if [ -z "$$found" ]; then \
+	  echo "Candor needs Python 3.10 (Rasa 3.6 does not support 3.11 or newer), and none was found." >&2; \
+	  echo "Install it with 'pyenv install $(PYTHON_VERSION)', or your system's python3.10 and python3.10-venv packages," >&2; \
+	  echo "or name one with 'make PYTHON=/path/to/python3.10 ...'." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$found ($$("$$found" --version))"; \
+	"$$found" -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --constraint constraints.txt --editable '.[test]'
+	@touch $@
+
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade --editable '.[test]'
+	@{ echo "# Exact versions of everything 'make install' puts in .venv, so installs repeat."; \
+	   echo "# Regenerate with 'make lock' after changing dependencies in pyproject.toml."; \
+	   $(BIN)/pip freeze --exclude-editable; } > constraints.txt
+	@touch $(INSTALLED)
+
+clean:
+	rm -rf $(VENV) models var .rasa results

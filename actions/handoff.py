@@ -1,0 +1,148 @@
+"""A person on request: record the handoff, pause the assistant, say honestly what happens next.
+
+`HumanHandoffPolicy` (bot/components) routes here from any state. The request is written to the
+shop database (the agents' queue) before the customer is told anything, so a promise of a person
+is never made without a record behind it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.policy import current_policy
+from bot.store.database import open_session
+from bot.store.handoffs import cancel_handoff, queue_position, request_handoff, waiting_handoff
+
+STATUS_SLOT = "handoff_status"
+WAITING = "waiting"
+REQUEST_INTENT = "contact_human_agent"
+WITHDRAW_INTENT = "stop"
+OFFER_ACTION = "utter_offer_human"
+DEFAULT_REASON = "customer_request"
+# When the customer accepts a person the assistant offered, the offer's context is the reason.
+REASON_BY_OFFERING_ACTION = {
+    "action_handle_fallback": "repeated_misunderstanding",
+    "utter_acknowledge_complaint": "complaint",
+}
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    """Why this customer is being passed to a person, read from the turn before they asked."""
+    bot_actions = _actions_since_previous_user_message(tracker)
+    if OFFER_ACTION in bot_actions:
+        offered_after = bot_actions[: bot_actions.index(OFFER_ACTION)]
+        for action in reversed(offered_after):
+            if action in REASON_BY_OFFERING_ACTION:
+                return REASON_BY_OFFERING_ACTION[action]
+    return DEFAULT_REASON
+
+
+def _actions_since_previous_user_message(tracker: Tracker) -> List[str]:
+    """Names of the actions the assistant ran between the last two customer messages, in order."""
+    actions: List[str] = []
+    user_messages_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            user_messages_seen += 1
+            if user_messages_seen == 2:
+                break
+        elif event.get("event") == "action" and user_messages_seen == 1:
+            actions.append(event.get("name"))
+    return list(reversed(actions))
+
+
+def _contact() -> Dict[str, str]:
+    handoff = current_policy().handoff
+    return {
+        "email": handoff.contact.email,
+        "phone": handoff.contact.phone,
+        "hours": handoff.hours.describe(),
+    }
+
+
+class ActionRequestHuman(Action):
+    """Puts the conversation in the queue for a person and pauses the assistant."""
+
+    def name(self) -> Text:
+        return "action_request_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        policy = current_policy().handoff
+        reason = handoff_reason(tracker)
+        now = datetime.now(timezone.utc)
+        try:
+            with open_session() as session:
+                handoff = request_handoff(
+                    session,
+                    tracker.sender_id,
+                    reason,
+                    now,
+                    priority=policy.priority_for(reason),
+                    channel=tracker.get_latest_input_channel(),
+                )
+                position = queue_position(session, handoff)
+        except SQLAlchemyError:
+            # No record, no promise: tell the customer how to reach a person another way.
+            dispatcher.utter_message(response="utter_handoff_failed", **_contact())
+            return _leave_any_form(tracker)
+        response = "utter_handoff_requested" if policy.hours.is_open(now) else "utter_handoff_requested_after_hours"
+        dispatcher.utter_message(response=response, position=position, **_contact())
+        return _leave_any_form(tracker) + [SlotSet(STATUS_SLOT, WAITING)]
+
+
+class ActionHandoffWaiting(Action):
+    """Answers every message while the customer waits for a person, without automating at them."""
+
+    def name(self) -> Text:
+        return "action_handoff_waiting"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        now = datetime.now(timezone.utc)
+        with open_session() as session:
+            handoff = waiting_handoff(session, tracker.sender_id)
+            if handoff is None:
+                dispatcher.utter_message(response="utter_handoff_closed")
+                return [SlotSet(STATUS_SLOT, None)]
+            if intent == WITHDRAW_INTENT:
+                cancel_handoff(session, tracker.sender_id, now)
+                dispatcher.utter_message(response="utter_handoff_withdrawn")
+                return [SlotSet(STATUS_SLOT, None)]
+            position = queue_position(session, handoff)
+        if intent == "bot_challenge":
+            dispatcher.utter_message(response="utter_iamabot")
+        if intent == REQUEST_INTENT:
+            dispatcher.utter_message(response="utter_handoff_already_waiting", position=position)
+        else:
+            dispatcher.utter_message(response="utter_handoff_waiting", position=position)
+        return []
+
+
+class ActionShareContactOptions(Action):
+    """How to reach the customer-service team, from the policy file."""
+
+    def name(self) -> Text:
+        return "action_share_contact_options"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(response="utter_contact_options", **_contact())
+        return []
+
+
+def _leave_any_form(tracker: Tracker) -> List[EventType]:
+    """A request for a person ends whatever form was running; nothing half-done is kept going."""
+    if tracker.active_loop_name:
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return []

@@ -1,0 +1,103 @@
+"""Which order, and proof that it is the customer's: the base of every form about an order.
+
+A customer names an order by its number and proves it is theirs with the email it was placed
+with. The two are accepted only together, and a wrong pair gets the same answer whether or not
+the order exists, so the assistant cannot be used to find out which orders exist.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from actions.wording import echo
+from bot.store.database import open_session
+from bot.store.models import Order
+from bot.store.orders import find_verified_order, parse_order_number
+
+VERIFICATION_SLOTS = ("order_id", "email")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def normalise_email(value: Any) -> Optional[str]:
+    """The address in lower case, or None if `value` is not shaped like an email address."""
+    text = str(value).strip().lower()
+    return text if _EMAIL.fullmatch(text) else None
+
+
+def verified_order(session: Session, tracker: Tracker) -> Optional[Order]:
+    """The order the conversation's order number and email point to, if they belong together."""
+    order_id, email = tracker.get_slot("order_id"), tracker.get_slot("email")
+    if not order_id or not email:
+        return None
+    return find_verified_order(session, order_id, email)
+
+
+class VerifiedOrderFormValidation(FormValidationAction, ABC):
+    """Validates a form that acts on one order: number, email, then whatever the form needs.
+
+    Subclasses name their form and may narrow `order_qualifies`; when a verified order does
+    not qualify (a dispatched order cannot be cancelled), the form ends after verification and
+    its submit action explains why, instead of asking questions that lead nowhere.
+    """
+
+    @abstractmethod
+    def name(self) -> Text:
+        """`validate_<form name>`: each form names its own validation action."""
+
+    def order_qualifies(self, order: Order) -> bool:
+        return True
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        with open_session() as session:
+            order = verified_order(session, tracker)
+            if order is not None and not self.order_qualifies(order):
+                return [slot for slot in domain_slots if slot in VERIFICATION_SLOTS]
+        return domain_slots
+
+    def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        number = parse_order_number(value)
+        if number is None:
+            dispatcher.utter_message(response="utter_order_id_invalid", value=echo(value))
+            return {"order_id": None}
+        if "email" in tracker.slots_to_validate():
+            return {"order_id": str(number)}  # validate_email checks the pair in this turn
+        return _check_pair(str(number), tracker.get_slot("email"), dispatcher)
+
+    def validate_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        email = normalise_email(value)
+        if email is None:
+            dispatcher.utter_message(response="utter_email_invalid", value=echo(value))
+            return {"email": None}
+        number = parse_order_number(tracker.get_slot("order_id") or "")
+        if number is None:
+            return {"email": email}  # the order number is asked for (again) first
+        return _check_pair(str(number), email, dispatcher)
+
+
+def _check_pair(order_id: str, email: Optional[str], dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    """Accept the number and email together, or forget both and start again."""
+    if email is None:
+        return {"order_id": order_id}
+    with open_session() as session:
+        matched = find_verified_order(session, order_id, email) is not None
+    if not matched:
+        dispatcher.utter_message(response="utter_order_not_matched", order_id=order_id)
+        return {"order_id": None, "email": None}
+    return {"order_id": order_id, "email": email}

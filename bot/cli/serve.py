@@ -1,0 +1,116 @@
+"""`candor serve` and `candor shell`: run the assistant locally, and stop it cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from bot import model, settings
+from bot.cli.errors import CommandError
+from bot.launcher import CREDENTIALS, ENDPOINTS, Launch, LaunchError, Servers
+from bot.store.seed import init_database
+
+TOKEN_FILE = settings.VAR_DIR / "api-token"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    serve = subparsers.add_parser(
+        "serve",
+        help="run the action server and the Rasa server until Ctrl-C",
+        description="Start the action server (port 5055) and the Rasa server (REST, socket.io and "
+        "the HTTP API behind a token) with the model for the current training data.",
+    )
+    serve.add_argument("--port", type=int, default=int(os.environ.get("CANDOR_PORT", "5005")),
+                       help="Rasa server port (default: $CANDOR_PORT or 5005)")
+    serve.add_argument("--host", default=os.environ.get("CANDOR_HOST", "127.0.0.1"),
+                       help="interface to listen on (default: $CANDOR_HOST or 127.0.0.1, this machine only)")
+    serve.set_defaults(run=run_serve)
+
+    shell = subparsers.add_parser(
+        "shell",
+        help="chat with the assistant in this terminal",
+        description="Start the action server, then `rasa shell` with the current model.",
+    )
+    shell.set_defaults(run=run_shell)
+
+
+def current_model() -> Path:
+    path = model.model_path()
+    if not path.exists():
+        raise CommandError("no model for the current training data; run `make train` first")
+    return path
+
+
+def api_token() -> str:
+    """`CANDOR_API_TOKEN`, else a random token kept in var/api-token (readable only by you)."""
+    token = os.environ.get("CANDOR_API_TOKEN")
+    if token:
+        return token
+    if TOKEN_FILE.exists():
+        return TOKEN_FILE.read_text().strip()
+    TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    TOKEN_FILE.touch(mode=0o600)
+    TOKEN_FILE.write_text(token)
+    return token
+
+
+def _stop_on_sigterm() -> None:
+    def handler(signum: int, frame: object) -> NoReturn:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    launch = Launch(model=current_model(), api_token=api_token(), host=args.host, rasa_port=args.port)
+    init_database()
+    _stop_on_sigterm()
+    print("Starting the action server and the Rasa server (this takes about half a minute)...", flush=True)
+    try:
+        with Servers(launch) as servers:
+            print(_banner(launch), flush=True)
+            stopped = servers.wait()
+            raise CommandError(f"the {stopped} server stopped unexpectedly; see its output above")
+    except LaunchError as error:
+        raise CommandError(str(error)) from None
+    except KeyboardInterrupt:
+        print("\nStopped both servers. Goodbye.")
+        return 0
+
+
+def run_shell(args: argparse.Namespace) -> int:
+    launch = Launch(model=current_model(), api_token=api_token())
+    init_database()
+    _stop_on_sigterm()
+    try:
+        with Servers(launch, with_rasa=False):
+            command = [sys.executable, "-m", "rasa", "shell", "--model", str(launch.model),
+                       "--endpoints", str(ENDPOINTS), "--credentials", str(CREDENTIALS)]
+            return subprocess.run(command, cwd=settings.PROJECT_ROOT).returncode
+    except LaunchError as error:
+        raise CommandError(str(error)) from None
+    except KeyboardInterrupt:
+        return 0
+
+
+def _banner(launch: Launch) -> str:
+    url = launch.rasa_url
+    token_source = "$CANDOR_API_TOKEN" if os.environ.get("CANDOR_API_TOKEN") else str(TOKEN_FILE.relative_to(settings.PROJECT_ROOT))
+    return f"""
+Candor is running. Stop it with Ctrl-C.
+
+  Chat over REST     POST {url}/webhooks/rest/webhook   body: {{"sender": "you", "message": "hello"}}
+  Chat over socket.io {url}/socket.io   (events: user_uttered, bot_uttered)
+  HTTP API           {url}/status?token=...   (token in {token_source})
+  Action server      {launch.actions_url}/health
+
+Try it:
+  curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "hello"}}'
+"""

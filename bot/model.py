@@ -1,0 +1,68 @@
+"""The trained model for the current training data, cached by a fingerprint of that data.
+
+`rasa train` always writes a new archive; Candor names the archive after a hash of everything
+that shapes the model (config, domain, NLU data, rules, stories, custom components and the Rasa
+version), so an unchanged project is never trained twice and a changed one is never served stale.
+Rasa's own graph cache (`.rasa/cache`) still makes a retrain after a small change quick.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterable, List
+
+import rasa
+
+from bot.settings import PROJECT_ROOT
+
+CONFIG = PROJECT_ROOT / "bot" / "config.yml"
+DOMAIN = PROJECT_ROOT / "bot" / "domain"
+TRAINING_DATA = [PROJECT_ROOT / "data" / part for part in ("nlu", "rules", "stories")]
+COMPONENTS = PROJECT_ROOT / "bot" / "components"
+MODELS_DIR = PROJECT_ROOT / "models"
+
+
+def training_inputs() -> List[Path]:
+    """Every file whose content changes what `rasa train` produces, in a stable order."""
+    roots = [CONFIG, DOMAIN, *TRAINING_DATA, COMPONENTS]
+    files: List[Path] = []
+    for root in roots:
+        if root.is_file():
+            files.append(root)
+        elif root.is_dir():
+            files.extend(sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml", ".py")))
+    return files
+
+
+def fingerprint(files: Iterable[Path] | None = None) -> str:
+    """A hash of the training inputs' names and contents and of the Rasa version."""
+    digest = hashlib.sha256(f"rasa {rasa.__version__}\n".encode())
+    for path in files if files is not None else training_inputs():
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def model_path() -> Path:
+    """Where the model for the current training inputs is (or will be) stored."""
+    return MODELS_DIR / f"candor-{fingerprint()[:16]}.tar.gz"
+
+
+def train(force: bool = False) -> Path:
+    """Train unless a model for exactly these inputs exists; returns the model's path."""
+    path = model_path()
+    if path.exists() and not force:
+        return path
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--config", str(CONFIG),
+        "--domain", str(DOMAIN),
+        "--data", *(str(p) for p in TRAINING_DATA),
+        "--out", str(MODELS_DIR),
+        "--fixed-model-name", path.name.removesuffix(".tar.gz"),
+    ]
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True)
+    return path

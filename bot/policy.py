@@ -1,0 +1,138 @@
+"""The policy file (`bot/policy.yml`), read and checked once for every process that needs it.
+
+The assistant's promises (what it discloses, when it offers a person, when people answer) are
+data a team edits, not code; this module turns that data into typed objects and refuses a file
+that would make a promise the code cannot keep.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime, time
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, validator
+
+from bot import settings
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class PolicyError(ValueError):
+    """The policy file is missing or says something Candor cannot honour."""
+
+
+class Notice(BaseModel):
+    """A text the customer must be shown, with the version recorded when it is shown."""
+
+    version: str = Field(..., min_length=1)
+    text: str = Field(..., min_length=1)
+
+
+class Notices(BaseModel):
+    ai_disclosure: Notice
+
+
+class OpeningHours(BaseModel):
+    """When people answer chats, in the team's own time zone."""
+
+    timezone: str
+    weekly: Dict[str, Tuple[time, time]]
+
+    @validator("timezone")
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @validator("weekly")
+    def _days_and_ranges(cls, weekly: Dict[str, Tuple[time, time]]) -> Dict[str, Tuple[time, time]]:
+        for day, (opens, closes) in weekly.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"{day!r} is not a day of the week ({', '.join(WEEKDAYS)})")
+            if opens >= closes:
+                raise ValueError(f"{day}: opening time {opens} is not before closing time {closes}")
+        return weekly
+
+    def is_open(self, moment: datetime) -> bool:
+        """Whether a person is at work at `moment` (an aware datetime)."""
+        local = moment.astimezone(ZoneInfo(self.timezone))
+        hours = self.weekly.get(WEEKDAYS[local.weekday()])
+        return hours is not None and hours[0] <= local.time() < hours[1]
+
+    def describe(self) -> str:
+        """The hours in words, e.g. 'Monday to Friday 09:00 to 18:00, Saturday 10:00 to 16:00'."""
+        groups: List[Tuple[List[str], Tuple[time, time]]] = []
+        for day in WEEKDAYS:
+            hours = self.weekly.get(day)
+            if hours is None:
+                continue
+            if groups and groups[-1][1] == hours and WEEKDAYS.index(groups[-1][0][-1]) + 1 == WEEKDAYS.index(day):
+                groups[-1][0].append(day)
+            else:
+                groups.append(([day], hours))
+        parts = []
+        for days, (opens, closes) in groups:
+            span = days[0].capitalize() if len(days) == 1 else f"{days[0].capitalize()} to {days[-1].capitalize()}"
+            parts.append(f"{span} {opens:%H:%M} to {closes:%H:%M}")
+        return ", ".join(parts) + f" ({self.timezone} time)"
+
+
+class Contact(BaseModel):
+    email: str
+    phone: str
+
+
+class Handoff(BaseModel):
+    """How and when the assistant passes a customer to a person."""
+
+    priorities: Dict[str, int]
+    offer_after_misunderstandings: int = Field(..., ge=1)
+    hours: OpeningHours
+    contact: Contact
+
+    def priority_for(self, reason: str) -> int:
+        """The queue priority for a handoff reason; an unlisted reason is a policy error."""
+        try:
+            return self.priorities[reason]
+        except KeyError:
+            raise PolicyError(
+                f"policy.yml has no handoff priority for reason {reason!r}; "
+                f"add it under handoff.priorities"
+            ) from None
+
+
+class Policy(BaseModel):
+    version: int
+    notices: Notices
+    handoff: Handoff
+
+
+def load_policy(path: Optional[Path] = None) -> Policy:
+    """Read and check the policy file; errors name the file and the field to fix."""
+    path = Path(path or settings.POLICY_FILE)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise PolicyError(f"cannot read the policy file {path}: {error.strerror}") from error
+    except yaml.YAMLError as error:
+        raise PolicyError(f"{path} is not valid YAML: {error}") from error
+    try:
+        return Policy.parse_obj(raw)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        raise PolicyError(f"{path} is invalid: {problems}") from error
+
+
+@functools.lru_cache(maxsize=1)
+def current_policy() -> Policy:
+    """The policy in force for this process (read once; restart to apply edits)."""
+    return load_policy()

@@ -1,0 +1,93 @@
+"""The queue of conversations waiting for a human agent.
+
+A customer who asks for a person twice keeps their place rather than queueing twice, and can see
+where they stand: smaller priority numbers are served first, then the longest waiting.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.store.models import Handoff, HandoffStatus
+
+DEFAULT_PRIORITY = 3
+_SERVICE_ORDER = (Handoff.priority, Handoff.requested_at, Handoff.id)
+
+
+def request_handoff(
+    session: Session,
+    conversation_id: str,
+    reason: str,
+    now: datetime,
+    priority: int = DEFAULT_PRIORITY,
+    channel: str | None = None,
+) -> Handoff:
+    """Queue the conversation for an agent, or return its waiting handoff unchanged."""
+    if priority < 1:
+        raise ValueError(f"priority must be 1 or more (1 is served first), not {priority}")
+    existing = waiting_handoff(session, conversation_id)
+    if existing is not None:
+        return existing
+    handoff = Handoff(
+        conversation_id=conversation_id,
+        reason=reason,
+        priority=priority,
+        status=HandoffStatus.WAITING,
+        channel=channel,
+        requested_at=now,
+        updated_at=now,
+    )
+    session.add(handoff)
+    session.flush()
+    return handoff
+
+
+def waiting_handoff(session: Session, conversation_id: str) -> Handoff | None:
+    """The conversation's place in the queue, if it has one."""
+    query = select(Handoff).where(
+        Handoff.conversation_id == conversation_id, Handoff.status == HandoffStatus.WAITING
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def handoff_queue(session: Session) -> list[Handoff]:
+    """Waiting handoffs in the order agents should take them."""
+    query = select(Handoff).where(Handoff.status == HandoffStatus.WAITING).order_by(*_SERVICE_ORDER)
+    return list(session.execute(query).scalars())
+
+
+def queue_position(session: Session, handoff: Handoff) -> int:
+    """1 for the next conversation an agent will take; ValueError if the handoff is not waiting."""
+    if not handoff.is_waiting:
+        raise ValueError(
+            f"handoff {handoff.id} is {handoff.status.value}, not waiting in the queue"
+        )
+    ahead = or_(
+        Handoff.priority < handoff.priority,
+        and_(Handoff.priority == handoff.priority, Handoff.requested_at < handoff.requested_at),
+        and_(
+            Handoff.priority == handoff.priority,
+            Handoff.requested_at == handoff.requested_at,
+            Handoff.id < handoff.id,
+        ),
+    )
+    query = (
+        select(func.count())
+        .select_from(Handoff)
+        .where(Handoff.status == HandoffStatus.WAITING, ahead)
+    )
+    return session.execute(query).scalar_one() + 1
+
+
+def cancel_handoff(session: Session, conversation_id: str, now: datetime) -> bool:
+    """Leave the queue; False if the conversation was not waiting."""
+    handoff = waiting_handoff(session, conversation_id)
+    if handoff is None:
+        return False
+    handoff.status = HandoffStatus.CANCELLED
+    handoff.updated_at = now
+    session.flush()
+    return True

@@ -1,0 +1,35 @@
+"""The trained model is cached by a fingerprint of everything that shapes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot import model
+
+
+def test_the_fingerprint_covers_config_domain_data_and_custom_components() -> None:
+    inputs = {str(path.relative_to(model.PROJECT_ROOT)) for path in model.training_inputs()}
+
+    assert "bot/config.yml" in inputs
+    assert any(name.startswith("bot/domain/") for name in inputs)
+    assert any(name.startswith("data/nlu/") for name in inputs)
+    assert any(name.startswith("data/rules/") for name in inputs)
+    assert "bot/components/handoff_policy.py" in inputs
+    assert not any(name.startswith("data/tests/") for name in inputs), "conversation tests don't change the model"
+
+
+def test_changing_any_input_changes_the_fingerprint(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(model, "PROJECT_ROOT", tmp_path)
+    first = tmp_path / "a.yml"
+    first.write_text("version: 1")
+    before = model.fingerprint([first])
+
+    first.write_text("version: 2")
+
+    assert model.fingerprint([first]) != before
+    first.write_text("version: 1")
+    assert model.fingerprint([first]) == before, "the same content gives the same model"
+
+
+def test_the_model_is_named_after_the_fingerprint() -> None:
+    assert model.model_path().name == f"candor-{model.fingerprint()[:16]}.tar.gz"
