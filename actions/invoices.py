@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.verification import VerifiedOrderFormValidation, verified_order
+from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import day, listing, money
 from bot.store.database import open_session
 from bot.store.invoices import invoice_for_order, invoice_view
@@ -30,8 +30,7 @@ class ActionShowInvoice(Action):
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is None:
-                dispatcher.utter_message(response="utter_order_not_matched", order_id=tracker.get_slot("order_id"))
-                return [SlotSet("order_id", None), SlotSet("email", None)]
+                return order_not_matched(dispatcher, tracker)
             invoice = invoice_for_order(session, order)
             if invoice is None:
                 dispatcher.utter_message(response="utter_invoice_not_issued", order_id=str(order.id))

@@ -1,52 +1,30 @@
-"""Orders: track one, change its items, cancel it, send it to another address.
+"""Orders: where one is, and cancelling one.
 
-Each form first verifies the order (see `verification`), then asks only what the change needs,
-then asks for an explicit yes before anything irreversible. The submit actions re-check the
-order in the database, because the warehouse may have moved on while the customer was typing.
+Each form first verifies the order (see `verification`), then asks for an explicit yes before
+anything irreversible. The submit actions re-check the order in the database, because the
+warehouse may have moved on while the customer was typing.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.verification import VerifiedOrderFormValidation, verified_order
+from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import day, money, order_facts
 from bot.store.database import open_session
-from bot.store.models import Order, OrderLine
-from bot.store.orders import (
-    AddressChangeOutcome,
-    CancelOutcome,
-    LineChangeOutcome,
-    cancel_order,
-    change_line_quantity,
-    change_shipping_address,
-)
-from bot.store.shop import shop_rules
-
-NUMBER_WORDS = {
-    "zero": 0, "none": 0, "no": 0, "remove": 0, "delete": 0, "one": 1, "two": 2, "three": 3,
-    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}
-# An address needs at least a number and some words around it; anything shorter is a slip.
-MIN_ADDRESS_LENGTH = 10
-MAX_ADDRESS_LENGTH = 200
+from bot.store.models import Order
+from bot.store.orders import CancelOutcome, cancel_order
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _order_not_found(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """The order stopped matching between verification and submission: start again, honestly."""
-    dispatcher.utter_message(response="utter_order_not_matched", order_id=tracker.get_slot("order_id"))
-    return [SlotSet("order_id", None), SlotSet("email", None)]
+class ValidateTrackOrderForm(VerifiedOrderFormValidation):
+    def name(self) -> Text:
+        return "validate_track_order_form"
 
 
 class ActionTrackOrder(Action):
@@ -59,12 +37,9 @@ class ActionTrackOrder(Action):
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is None:
-                return _order_not_found(dispatcher, tracker)
+                return order_not_matched(dispatcher, tracker)
             dispatcher.utter_message(response=f"utter_order_status_{order.status.value}", **order_facts(order))
         return []
-
-
-# Cancelling ------------------------------------------------------------------------------------
 
 
 class ValidateCancelOrderForm(VerifiedOrderFormValidation):
@@ -85,7 +60,7 @@ class ActionAskCancelConfirmed(Action):
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is None:
-                return _order_not_found(dispatcher, tracker)
+                return order_not_matched(dispatcher, tracker)
             dispatcher.utter_message(response="utter_cancel_confirmation", **order_facts(order))
         return []
 
@@ -101,7 +76,7 @@ class ActionCancelOrder(Action):
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is None:
-                return _order_not_found(dispatcher, tracker) + events
+                return order_not_matched(dispatcher, tracker) + events
             facts = order_facts(order)
             if order.is_cancelled:
                 dispatcher.utter_message(response="utter_order_already_cancelled", **facts)
@@ -110,7 +85,7 @@ class ActionCancelOrder(Action):
             elif tracker.get_slot("cancel_confirmed") is not True:
                 dispatcher.utter_message(response="utter_order_not_cancelled", **facts)
             else:
-                result = cancel_order(session, order, _now())
+                result = cancel_order(session, order, datetime.now(timezone.utc))
                 if result.outcome is CancelOutcome.CANCELLED and result.refund is not None:
                     dispatcher.utter_message(
                         response="utter_order_cancelled",
@@ -123,245 +98,3 @@ class ActionCancelOrder(Action):
                     dispatcher.utter_message(response="utter_order_cannot_be_cancelled", **facts)
         return events
 
-
-# Changing items ---------------------------------------------------------------------------------
-
-
-def _line_matching(order: Order, text: str) -> Optional[OrderLine]:
-    """The order line the customer means: by SKU (a button) or by words of the product name."""
-    wanted = text.strip().lower()
-    for line in order.lines:
-        if wanted == line.sku.lower():
-            return line
-    words = set(re.findall(r"[a-z]+", wanted))
-    scored = [(len(words & set(re.findall(r"[a-z]+", line.product.name.lower()))), line) for line in order.lines]
-    scored.sort(key=lambda pair: pair[0], reverse=True)
-    if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
-        return scored[0][1]
-    return None
-
-
-def parse_quantity(value: Any) -> Optional[int]:
-    """A whole number from `3`, `three`, `x3`, or `remove it` (0); None if there isn't one."""
-    text = str(value).strip().lower()
-    digits = re.search(r"\d+", text)
-    if digits:
-        return int(digits.group())
-    for word in re.findall(r"[a-z]+", text):
-        if word in NUMBER_WORDS:
-            return NUMBER_WORDS[word]
-    return None
-
-
-class ValidateChangeOrderForm(VerifiedOrderFormValidation):
-    def name(self) -> Text:
-        return "validate_change_order_form"
-
-    def order_qualifies(self, order: Order) -> bool:
-        return order.can_be_changed
-
-    def validate_order_item(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        with open_session() as session:
-            order = verified_order(session, tracker)
-            line = _line_matching(order, str(value)) if order is not None else None
-            if line is None:
-                dispatcher.utter_message(response="utter_order_item_unknown", order_id=tracker.get_slot("order_id"))
-                return {"order_item": None}
-            return {"order_item": line.sku}
-
-    def validate_new_quantity(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        quantity = parse_quantity(value)
-        maximum = shop_rules().max_quantity_per_line
-        if quantity is None or quantity > maximum:
-            dispatcher.utter_message(response="utter_quantity_invalid", max_quantity=maximum)
-            return {"new_quantity": None}
-        return {"new_quantity": str(quantity)}
-
-
-class ActionAskOrderItem(Action):
-    """Lists the order's items as buttons, so the customer picks rather than types."""
-
-    def name(self) -> Text:
-        return "action_ask_order_item"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        with open_session() as session:
-            order = verified_order(session, tracker)
-            if order is None:
-                return _order_not_found(dispatcher, tracker)
-            buttons = [
-                {
-                    "title": f"{line.product.name} × {line.quantity}",
-                    "payload": f'/inform{{"order_item": "{line.sku}"}}',
-                }
-                for line in order.lines
-            ]
-            dispatcher.utter_message(response="utter_ask_order_item", order_id=str(order.id), buttons=buttons)
-        return []
-
-
-def _proposed_change(order: Order, sku: str, quantity: int) -> Dict[str, str]:
-    line = order.line_for(sku)
-    old_quantity = line.quantity if line else 0
-    unit_price = line.unit_price_pence if line else 0
-    new_total = order.total_pence + (quantity - old_quantity) * unit_price
-    return {
-        "item": line.product.name if line else sku,
-        "old_quantity": str(old_quantity),
-        "new_quantity": str(quantity),
-        "new_total": money(new_total),
-    }
-
-
-class ActionAskChangeConfirmed(Action):
-    """Shows the change and the new total before asking yes or no."""
-
-    def name(self) -> Text:
-        return "action_ask_change_confirmed"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        with open_session() as session:
-            order = verified_order(session, tracker)
-            if order is None:
-                return _order_not_found(dispatcher, tracker)
-            change = _proposed_change(order, tracker.get_slot("order_item"), int(tracker.get_slot("new_quantity")))
-            dispatcher.utter_message(response="utter_change_confirmation", order_id=str(order.id), **change)
-        return []
-
-
-def _change_wording(outcome: LineChangeOutcome, refunded: bool) -> str:
-    """The response for the outcome of a quantity change."""
-    if outcome is LineChangeOutcome.CHANGED:
-        return "utter_order_reduced" if refunded else "utter_order_changed"
-    return {
-        LineChangeOutcome.REMOVED: "utter_order_item_removed",
-        LineChangeOutcome.UNCHANGED: "utter_order_quantity_unchanged",
-        LineChangeOutcome.WOULD_EMPTY_ORDER: "utter_order_change_would_empty",
-        LineChangeOutcome.UNKNOWN_SKU: "utter_order_item_unknown",
-        LineChangeOutcome.QUANTITY_TOO_HIGH: "utter_quantity_invalid",
-    }.get(outcome, "utter_order_cannot_be_changed")
-
-
-class ActionChangeOrder(Action):
-    """Changes an item's quantity (0 removes it) after an explicit yes."""
-
-    def name(self) -> Text:
-        return "action_change_order"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        events: List[EventType] = [
-            SlotSet("order_item", None),
-            SlotSet("new_quantity", None),
-            SlotSet("change_confirmed", None),
-        ]
-        with open_session() as session:
-            order = verified_order(session, tracker)
-            if order is None:
-                return _order_not_found(dispatcher, tracker) + events
-            facts = order_facts(order)
-            if not order.can_be_changed:
-                dispatcher.utter_message(response="utter_order_cannot_be_changed", **facts)
-                return events
-            if tracker.get_slot("change_confirmed") is not True:
-                dispatcher.utter_message(response="utter_order_not_changed", **facts)
-                return events
-            sku, quantity = tracker.get_slot("order_item"), int(tracker.get_slot("new_quantity"))
-            item = _proposed_change(order, sku, quantity)["item"]
-            result = change_line_quantity(session, order, sku, quantity, _now())
-            refund = result.refund
-            dispatcher.utter_message(
-                response=_change_wording(result.outcome, refund is not None),
-                **facts,
-                item=item,
-                new_quantity=str(quantity),
-                new_total=money(result.total_after_pence),
-                max_quantity=shop_rules().max_quantity_per_line,
-                refund_amount=money(refund.amount_pence) if refund else "",
-                refund_reference=refund.reference if refund else "",
-                expected_by=day(refund.expected_by) if refund else "",
-            )
-        return events
-
-
-# Delivery address -------------------------------------------------------------------------------
-
-
-class ValidateAddressChangeForm(VerifiedOrderFormValidation):
-    def name(self) -> Text:
-        return "validate_address_change_form"
-
-    def order_qualifies(self, order: Order) -> bool:
-        return order.can_be_changed and not order.is_for_collection
-
-    def validate_shipping_address(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        address = " ".join(str(value).split())
-        looks_complete = (
-            MIN_ADDRESS_LENGTH <= len(address) <= MAX_ADDRESS_LENGTH
-            and re.search(r"\d", address)
-            and re.search(r"[A-Za-z]{2}", address)
-        )
-        if not looks_complete:
-            dispatcher.utter_message(response="utter_shipping_address_invalid")
-            return {"shipping_address": None}
-        return {"shipping_address": address}
-
-
-class ActionAskAddressConfirmed(Action):
-    """Shows old and new address side by side before asking yes or no."""
-
-    def name(self) -> Text:
-        return "action_ask_address_confirmed"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        with open_session() as session:
-            order = verified_order(session, tracker)
-            if order is None:
-                return _order_not_found(dispatcher, tracker)
-            dispatcher.utter_message(
-                response="utter_address_confirmation",
-                order_id=str(order.id),
-                shipping_address=tracker.get_slot("shipping_address"),
-                old_address=order.shipping_address,
-            )
-        return []
-
-
-class ActionChangeShippingAddress(Action):
-    """Sends an order that hasn't left the warehouse to a new address, after an explicit yes."""
-
-    def name(self) -> Text:
-        return "action_change_shipping_address"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        events: List[EventType] = [SlotSet("shipping_address", None), SlotSet("address_confirmed", None)]
-        with open_session() as session:
-            order = verified_order(session, tracker)
-            if order is None:
-                return _order_not_found(dispatcher, tracker) + events
-            facts = order_facts(order)
-            if order.is_for_collection:
-                dispatcher.utter_message(response="utter_address_collection_order", **facts)
-            elif not order.can_be_changed:
-                dispatcher.utter_message(response="utter_address_cannot_be_changed", **facts)
-            elif tracker.get_slot("address_confirmed") is not True:
-                dispatcher.utter_message(response="utter_address_not_changed", **facts)
-            else:
-                result = change_shipping_address(session, order, tracker.get_slot("shipping_address"), _now())
-                if result.outcome in (AddressChangeOutcome.CHANGED, AddressChangeOutcome.UNCHANGED):
-                    dispatcher.utter_message(
-                        response="utter_address_changed", **{**facts, "shipping_address": result.shipping_address}
-                    )
-                else:
-                    dispatcher.utter_message(response="utter_address_cannot_be_changed", **facts)
-        return events
-
-
-class ValidateTrackOrderForm(VerifiedOrderFormValidation):
-    def name(self) -> Text:
-        return "validate_track_order_form"

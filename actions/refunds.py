@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.verification import VerifiedOrderFormValidation, verified_order
+from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import day, money, order_facts
 from bot.store.database import open_session
 from bot.store.models import Order, Refund
@@ -87,8 +87,7 @@ class ActionRequestRefund(Action):
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is None:
-                dispatcher.utter_message(response="utter_order_not_matched", order_id=tracker.get_slot("order_id"))
-                return events + [SlotSet("order_id", None), SlotSet("email", None)]
+                return events + order_not_matched(dispatcher, tracker)
             facts = order_facts(order)
             if refund_needs_a_yes(order) and tracker.get_slot("refund_confirmed") is not True:
                 dispatcher.utter_message(response="utter_refund_not_requested")
@@ -122,8 +121,7 @@ class ActionTrackRefund(Action):
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is None:
-                dispatcher.utter_message(response="utter_order_not_matched", order_id=tracker.get_slot("order_id"))
-                return [SlotSet("order_id", None), SlotSet("email", None)]
+                return order_not_matched(dispatcher, tracker)
             refunds = refunds_for_order(session, order)
             if not refunds:
                 dispatcher.utter_message(response="utter_no_refund_for_order", order_id=str(order.id))

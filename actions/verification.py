@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
@@ -37,6 +38,12 @@ def verified_order(session: Session, tracker: Tracker) -> Optional[Order]:
     if not order_id or not email:
         return None
     return find_verified_order(session, order_id, email)
+
+
+def order_not_matched(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """The number and email no longer match (or never did): say so and ask for both again."""
+    dispatcher.utter_message(response="utter_order_not_matched", order_id=tracker.get_slot("order_id"))
+    return [SlotSet("order_id", None), SlotSet("email", None)]
 
 
 class VerifiedOrderFormValidation(FormValidationAction, ABC):

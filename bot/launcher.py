@@ -128,6 +128,9 @@ class Servers:
         self._logs.clear()
 
     def _spawn(self, name: str, rasa_arguments: List[str]) -> None:
+        # rasa-sdk binds to all interfaces unless told otherwise; the action server trusts what it
+        # is sent, so it must only be reachable from the Rasa server on this machine.
+        environment = {**os.environ, "SANIC_HOST": self.launch.host, **self.launch.environment}
         output: Optional[IO[bytes]] = None
         if self.launch.log_dir is not None:
             self.launch.log_dir.mkdir(parents=True, exist_ok=True)
@@ -136,7 +139,7 @@ class Servers:
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", "rasa", *rasa_arguments],
             cwd=PROJECT_ROOT,
-            env={**os.environ, **self.launch.environment},
+            env=environment,
             stdout=output,
             stderr=subprocess.STDOUT if output else None,
             # Its own process group: Ctrl-C reaches Candor, which stops the servers in order.

@@ -61,17 +61,21 @@ def api_token() -> str:
     return token
 
 
-def _stop_on_sigterm() -> None:
+def _stop_on_signals() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM both stop the servers in order, even when this process was
+    started in the background, where a shell makes it ignore SIGINT."""
+
     def handler(signum: int, frame: object) -> NoReturn:
         raise KeyboardInterrupt
 
+    signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
 
 
 def run_serve(args: argparse.Namespace) -> int:
     launch = Launch(model=current_model(), api_token=api_token(), host=args.host, rasa_port=args.port)
     init_database()
-    _stop_on_sigterm()
+    _stop_on_signals()
     print("Starting the action server and the Rasa server (this takes about half a minute)...", flush=True)
     try:
         with Servers(launch) as servers:
@@ -88,16 +92,18 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_shell(args: argparse.Namespace) -> int:
     launch = Launch(model=current_model(), api_token=api_token())
     init_database()
-    _stop_on_sigterm()
     try:
         with Servers(launch, with_rasa=False):
-            command = [sys.executable, "-m", "rasa", "shell", "--model", str(launch.model),
-                       "--endpoints", str(ENDPOINTS), "--credentials", str(CREDENTIALS)]
-            return subprocess.run(command, cwd=settings.PROJECT_ROOT).returncode
+            shell = subprocess.Popen(
+                [sys.executable, "-m", "rasa", "shell", "--model", str(launch.model),
+                 "--endpoints", str(ENDPOINTS), "--credentials", str(CREDENTIALS)],
+                cwd=settings.PROJECT_ROOT,
+            )
+            # Ctrl-C belongs to the chat (which handles it); the action server stops when it ends.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            return shell.wait()
     except LaunchError as error:
         raise CommandError(str(error)) from None
-    except KeyboardInterrupt:
-        return 0
 
 
 def _banner(launch: Launch) -> str:

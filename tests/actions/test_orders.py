@@ -6,15 +6,9 @@ import asyncio
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.orders import (
-    ActionCancelOrder,
-    ActionChangeOrder,
-    ActionChangeShippingAddress,
-    ActionTrackOrder,
-    ValidateCancelOrderForm,
-    ValidateChangeOrderForm,
-    parse_quantity,
-)
+from actions.delivery_address import ActionChangeShippingAddress
+from actions.order_items import ActionChangeOrder, ValidateChangeOrderForm, parse_quantity
+from actions.orders import ActionCancelOrder, ActionTrackOrder, ValidateCancelOrderForm
 from bot.store.database import open_session
 from bot.store.models import Order, OrderStatus
 from tests.actions.conftest import DOMAIN, make_tracker, run
