@@ -1,7 +1,7 @@
 """A running Candor (action server + Rasa server) for tests that talk to it over HTTP.
 
-The servers are started once per test session through `bot.launcher`, exactly as `make run`
-starts them, against a seeded SQLite database of the session's own.
+The servers are started through `bot.launcher`, exactly as `make run` starts them, once per
+configuration (embedded SQLite, or PostgreSQL with Redis) against databases of the tests' own.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from contextlib import ExitStack
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 import requests
@@ -67,33 +68,65 @@ class Chat:
         return self.candor.tracker(self.sender)
 
 
-def start_candor(tmp_path: Path, environment: Dict[str, str]) -> Servers:
-    path = model.model_path()
-    if not path.exists():
-        pytest.fail(f"no trained model at {path}; run `make train` first")
-    launch = Launch(model=path, api_token=API_TOKEN, environment=environment, log_dir=tmp_path / "logs")
-    servers = Servers(launch)
-    try:
-        servers.start()
-    except LaunchError as error:
-        pytest.fail(str(error))
-    return servers
+class OneCandorAtATime:
+    """Runs one Candor configuration at a time: the action server's port is fixed by
+    endpoints.yml, so asking for another configuration stops the running one first."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.name: Optional[str] = None
+        self.candor: Optional[Candor] = None
+        self.resources = ExitStack()
+
+    def get(self, name: str, environment: Callable[[ExitStack], Dict[str, str]]) -> Candor:
+        """The running Candor called `name`, started with `environment(resources)` if needed."""
+        if self.name == name and self.candor is not None:
+            return self.candor
+        self.stop()
+        self.name = name
+        env = environment(self.resources)
+        path = model.model_path()
+        if not path.exists():
+            pytest.fail(f"no trained model at {path}; run `make train` first")
+        launch = Launch(model=path, api_token=API_TOKEN, environment=env, log_dir=self.folder / name / "logs")
+        servers = Servers(launch)
+        try:
+            servers.start()
+        except LaunchError as error:
+            self.stop()
+            pytest.fail(str(error))
+        self.resources.callback(servers.stop)
+        self.candor = Candor(launch.rasa_url, API_TOKEN, env["CANDOR_DATABASE_URL"], launch.log_dir)
+        return self.candor
+
+    def stop(self) -> None:
+        self.resources.close()
+        self.resources = ExitStack()
+        self.name, self.candor = None, None
 
 
 @pytest.fixture(scope="session")
-def candor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Candor]:
-    """Candor with its default, embedded configuration: SQLite, in-memory lock store."""
-    folder = tmp_path_factory.mktemp("candor")
-    database_url = f"sqlite:///{folder / 'candor.db'}"
-    init_database(database_url)
-    servers = start_candor(
-        folder,
-        {"CANDOR_DATABASE_URL": database_url, "CANDOR_TRACKER_STORE_URL": database_url, "CANDOR_REDIS_URL": ""},
-    )
-    try:
-        yield Candor(servers.launch.rasa_url, API_TOKEN, database_url, folder / "logs")
-    finally:
-        servers.stop()
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OneCandorAtATime]:
+    manager = OneCandorAtATime(tmp_path_factory.mktemp("candor"))
+    yield manager
+    manager.stop()
+
+
+def embedded_configuration(folder: Path) -> Callable[[ExitStack], Dict[str, str]]:
+    """SQLite for shop and conversations, in-memory lock store: what `make run` uses."""
+
+    def environment(resources: ExitStack) -> Dict[str, str]:
+        database_url = f"sqlite:///{folder / 'embedded.db'}"
+        init_database(database_url)
+        return {"CANDOR_DATABASE_URL": database_url, "CANDOR_TRACKER_STORE_URL": database_url, "CANDOR_REDIS_URL": ""}
+
+    return environment
+
+
+@pytest.fixture
+def candor(running: OneCandorAtATime) -> Candor:
+    """Candor with its default, embedded configuration."""
+    return running.get("embedded", embedded_configuration(running.folder))
 
 
 @pytest.fixture

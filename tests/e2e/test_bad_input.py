@@ -31,6 +31,13 @@ def test_awkward_messages_get_a_polite_reply(chat: Chat, message: str) -> None:
     assert all(reply.get("text") for reply in replies)
 
 
+@pytest.mark.parametrize("message", ["", " \t\n  ", "😡😡😡🙏", "أين طلبي؟ אני רוצה החזר"])
+def test_a_message_without_words_is_not_guessed_at(chat: Chat, message: str) -> None:
+    chat.say("hello")
+
+    assert "didn't understand" in chat.say_text(message)
+
+
 @pytest.mark.parametrize("message", AWKWARD_MESSAGES.values(), ids=AWKWARD_MESSAGES.keys())
 def test_an_awkward_first_message_still_gets_the_disclosure_first(chat: Chat, message: str) -> None:
     replies = chat.say(message)
@@ -79,7 +86,7 @@ def test_a_malformed_socketio_event_does_not_stop_the_server(candor: Candor) -> 
 
     async def send_garbage() -> None:
         client = socketio.AsyncClient()
-        await client.connect(candor.url, socketio_path="/socket.io", transports=["polling"])
+        await client.connect(candor.url, socketio_path="/socket.io", transports=["websocket"])
         await client.emit("user_uttered", "not an object")
         await client.emit("user_uttered", {"no_message": True})
         await asyncio.sleep(1)

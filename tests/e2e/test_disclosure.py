@@ -52,12 +52,12 @@ def test_the_disclosure_is_shown_once_per_session(chat: Chat) -> None:
     assert all(reply.get("text") != DISCLOSURE.text for reply in later)
 
 
-def test_a_restarted_conversation_starts_with_the_disclosure_again(chat: Chat) -> None:
+def test_a_restarted_conversation_starts_a_new_session_with_the_disclosure(chat: Chat) -> None:
     chat.say("hello")
-    chat.say("/restart")
-    replies = chat.say("hello again")
+    replies = chat.say("/restart")
 
     assert replies[0]["text"] == DISCLOSURE.text
+    assert chat.tracker()["slots"]["ai_notice_version"] == DISCLOSURE.version
 
 
 def test_socketio_customers_get_the_disclosure_first(candor: Candor) -> None:
@@ -78,7 +78,7 @@ async def _socketio_exchange(url: str, message: str) -> list:
             done.set()
 
     session_id = uuid.uuid4().hex
-    await client.connect(url, socketio_path="/socket.io", transports=["polling"])
+    await client.connect(url, socketio_path="/socket.io", transports=["websocket", "polling"])
     await client.emit("session_request", {"session_id": session_id})
     await client.emit("user_uttered", {"message": message, "session_id": session_id})
     try:

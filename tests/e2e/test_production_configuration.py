@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
-from typing import Iterator
+from contextlib import ExitStack
+from typing import Dict
 
 import pytest
 import redis
@@ -15,22 +15,20 @@ from bot.store.database import open_session
 from bot.store.models import Handoff
 from bot.store.seed import init_database
 from tests.conftest import empty_redis_database, new_postgres_database
-from tests.e2e.conftest import Candor, Chat, start_candor
+from tests.e2e.conftest import Candor, Chat, OneCandorAtATime
 
 
-@pytest.fixture(scope="module")
-def production_candor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Candor]:
-    with new_postgres_database() as postgres_url, empty_redis_database() as redis_url:
-        init_database(postgres_url)
-        folder: Path = tmp_path_factory.mktemp("production")
-        servers = start_candor(
-            folder,
-            {"CANDOR_DATABASE_URL": postgres_url, "CANDOR_TRACKER_STORE_URL": "", "CANDOR_REDIS_URL": redis_url},
-        )
-        try:
-            yield Candor(servers.launch.rasa_url, "e2e-test-token", postgres_url, folder / "logs")
-        finally:
-            servers.stop()
+def production_configuration(resources: ExitStack) -> Dict[str, str]:
+    """PostgreSQL for the shop and (by default) conversations, Redis for the lock store."""
+    postgres_url = resources.enter_context(new_postgres_database())
+    redis_url = resources.enter_context(empty_redis_database())
+    init_database(postgres_url)
+    return {"CANDOR_DATABASE_URL": postgres_url, "CANDOR_TRACKER_STORE_URL": "", "CANDOR_REDIS_URL": redis_url}
+
+
+@pytest.fixture
+def production_candor(running: OneCandorAtATime) -> Candor:
+    return running.get("production", production_configuration)
 
 
 @pytest.fixture
