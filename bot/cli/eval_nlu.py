@@ -134,7 +134,10 @@ def _current_model() -> Path:
 
 
 def _quiet_rasa() -> None:
-    """Rasa and TensorFlow log at length while loading; the report is what matters here."""
+    """Rasa and TensorFlow log at length (every parse, at debug level); the report is what matters."""
+    from rasa.utils.log_utils import configure_structlog
+
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    configure_structlog(logging.ERROR)
     for name in ("rasa", "tensorflow", "absl"):
         logging.getLogger(name).setLevel(logging.ERROR)
