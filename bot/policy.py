@@ -107,10 +107,66 @@ class Handoff(BaseModel):
             ) from None
 
 
+class ConsentPurpose(BaseModel):
+    """One use of a customer's history, described the way the customer is asked about it."""
+
+    uses: str = Field(..., min_length=1)
+    why: str = Field(..., min_length=1)
+
+
+class Consent(BaseModel):
+    """What the assistant asks before it uses a customer's history, and for how long a yes lasts."""
+
+    version: str = Field(..., min_length=1)
+    purposes: Dict[str, ConsentPurpose]
+    valid_days: int = Field(..., ge=1)
+    request: str = Field(..., min_length=1)
+
+    @validator("purposes")
+    def _at_least_one(cls, purposes: Dict[str, ConsentPurpose]) -> Dict[str, ConsentPurpose]:
+        if not purposes:
+            raise ValueError("name at least one purpose")
+        return purposes
+
+    def purpose(self, name: str) -> ConsentPurpose:
+        """The purpose called `name`; an unknown purpose is a policy error, never a silent yes."""
+        try:
+            return self.purposes[name]
+        except KeyError:
+            raise PolicyError(f"policy.yml has no consent purpose {name!r}; add it under privacy.consent.purposes") from None
+
+    def request_text(self, name: str) -> str:
+        """The exact words shown when asking consent for purpose `name`."""
+        purpose = self.purpose(name)
+        return self.request.format(uses=purpose.uses, why=purpose.why, valid_days=self.valid_days)
+
+
+class Retention(BaseModel):
+    """How long Candor keeps what it holds."""
+
+    conversations_days: int = Field(..., ge=1)
+    consent_records_days: int = Field(..., ge=1)
+    purge_every_hours: float = Field(..., gt=0)
+    live_values_minutes: float = Field(..., gt=0)
+
+
+class Redaction(BaseModel):
+    """How personal data is found before anything is stored."""
+
+    score_threshold: float = Field(..., ge=0, le=1)
+
+
+class Privacy(BaseModel):
+    consent: Consent
+    retention: Retention
+    redaction: Redaction
+
+
 class Policy(BaseModel):
     version: int
     notices: Notices
     handoff: Handoff
+    privacy: Privacy
 
 
 def load_policy(path: Optional[Path] = None) -> Policy:
