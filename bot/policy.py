@@ -154,6 +154,16 @@ class Redaction(BaseModel):
     """How personal data is found before anything is stored."""
 
     score_threshold: float = Field(..., ge=0, le=1)
+    entities: List[str] = Field(..., min_items=1)
+    phone_regions: List[str] = Field(..., min_items=1)
+
+    @validator("phone_regions", each_item=True)
+    def _known_region(cls, region: str) -> str:
+        import phonenumbers
+
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"{region!r} is not a region code phonenumbers knows (use ISO 3166 codes: GB, US, ...)")
+        return region
 
 
 class Privacy(BaseModel):

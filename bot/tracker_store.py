@@ -1,36 +1,194 @@
-"""Candor's tracker store: Rasa's SQL tracker store, placed by environment variable.
+"""Candor's tracker store: Rasa's SQL tracker store that never writes personal data in clear.
 
-Rasa builds custom tracker stores from `endpoints.yml` by class path; this subclass only
-decides *where* conversations live (`CANDOR_TRACKER_STORE_URL`, else `CANDOR_DATABASE_URL`,
-else SQLite under `var/`), so one variable moves every process to PostgreSQL.
+*Where* conversations live: `CANDOR_TRACKER_STORE_URL`, else `CANDOR_DATABASE_URL`, else SQLite
+under `var/`, so one variable moves every process to PostgreSQL.
+
+*What* is written: a redacted copy of every new event, to the database and to any event broker
+alike (`bot.privacy.redaction`). User text, entity values, slot values, bot text and buttons and
+every metadata value have their personal data replaced by its type ("<EMAIL_ADDRESS>"). Event
+types, intent and action names, slot names, entity types and timestamps stay, so a conversation
+can still be explained, audited and replayed. The tracker Rasa holds in memory is never changed:
+the turn being handled works with what the customer really typed.
+
+Across turns, the real values a flow still needs come back from memory, not from the database
+(`bot.privacy.live_values`, which explains the trade-off).
+
+Erasure: when a conversation's new events include `SlotSet("erase_conversation", True)` (the
+chat's "delete my data"), every stored event of that conversation, in every session, is deleted,
+its live values are forgotten, and nothing of it is written or published.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot import settings
+from bot.policy import current_policy
+from bot.privacy.live_values import LiveValue, LiveValues
+from bot.privacy.redaction import Redactor, default_redactor
+
+ERASE_CONVERSATION_SLOT = "erase_conversation"
+
+# Fields of a serialised event that record the conversation's structure, never what anyone said.
+# Everything else is redacted, so a field Rasa adds in a later version is redacted by default.
+STRUCTURAL_FIELDS = frozenset(
+    {
+        "event", "timestamp", "name", "policy", "confidence", "input_channel", "message_id",
+        "use_text_for_featurization", "hide_rule_turn", "is_interrupted", "intent", "date_time",
+        "kill_on_user_msg",
+    }
+)
+STRUCTURAL_PARSE_DATA_FIELDS = frozenset({"intent", "intent_ranking", "response_selector", "message_id"})
+STRUCTURAL_ENTITY_FIELDS = frozenset(
+    {
+        "entity", "start", "end", "extractor", "processors", "role", "group",
+        "confidence_entity", "confidence_role", "confidence_group",
+    }
+)
 
 
 class CandorTrackerStore(SQLTrackerStore):
-    """Rasa's `SQLTrackerStore` at the URL Candor's settings give."""
+    """Rasa's `SQLTrackerStore` at the URL Candor's settings give, writing only redacted events."""
 
     def __init__(
         self,
         domain: Optional[Domain] = None,
         host: Optional[str] = None,
         event_broker: Optional[EventBroker] = None,
+        redactor: Optional[Redactor] = None,
+        live_values: Optional[LiveValues] = None,
         **kwargs: Any,
     ) -> None:
         url = host or settings.tracker_store_url()
         _create_sqlite_folder(url)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        # Built now, not on the first message, so no customer waits for Presidio to load.
+        self.redactor = redactor if redactor is not None else default_redactor()
+        self.live_values = (
+            live_values
+            if live_values is not None
+            else LiveValues(timedelta(minutes=current_policy().privacy.retention.live_values_minutes))
+        )
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        return self._with_live_values(await super().retrieve(sender_id))
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
+        return self._with_live_values(await super().retrieve_full_tracker(conversation_id))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Write the new events redacted, or erase the conversation if they ask for it."""
+        with self.session_scope() as session:
+            unsaved = list(super()._additional_events(session, tracker))
+        if any(_asks_for_erasure(event) for event in unsaved):
+            await self.erase(tracker.sender_id)
+            return
+        await super().save(tracker)
+        self._remember_live_values(tracker, unsaved)
+
+    async def erase(self, conversation_id: str) -> int:
+        """Delete every stored event of a conversation and forget its live values; how many events."""
+        self.live_values.forget(conversation_id)
+        with self.session_scope() as session:
+            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == conversation_id).delete()
+            session.commit()
+        return int(deleted)
+
+    def redacted(self, event: Event) -> Event:
+        """A copy of `event` with its personal data replaced; `event` itself is not touched."""
+        copy = Event.from_parameters(redacted_event_data(event.as_dict(), self.redactor))
+        if copy is None:  # Rasa returns None only for data without an event type
+            raise ValueError(f"cannot redact an event without a type: {event!r}")
+        return copy
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """What Rasa's `save` writes to the database: the new events, redacted."""
+        return (self.redacted(event) for event in super()._additional_events(session, tracker))
+
+    async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: str) -> None:
+        """What Rasa publishes to an event broker: the same redacted copies."""
+        await super()._stream_new_events(event_broker, [self.redacted(event) for event in new_events], sender_id)
+
+    def _remember_live_values(self, tracker: DialogueStateTracker, unsaved: Iterable[Event]) -> None:
+        """Keep in memory the real value of every slot the database now holds only redacted."""
+        setters = _latest_slot_events(unsaved)
+        live: Dict[str, LiveValue] = {
+            name: value
+            for name, value in self.live_values.recall(tracker.sender_id).items()
+            if name not in setters and tracker.get_slot(name) == value.real
+        }
+        for name, event in setters.items():
+            real = tracker.get_slot(name)
+            if real is None:
+                continue
+            redacted = self.redactor.redact_value(real)
+            if redacted != real:
+                live[name] = LiveValue(real=real, redacted=redacted, set_at=event.timestamp)
+        self.live_values.remember(tracker.sender_id, live)
+
+    def _with_live_values(self, tracker: Optional[DialogueStateTracker]) -> Optional[DialogueStateTracker]:
+        """Put real values back where the same event wrote their redacted form.
+
+        Both the slot and the `SlotSet` event that set it get the real value: Rasa reads slots,
+        but also replays events (a form's validation rebuilds the tracker from them). The
+        tracker was just built from the database, so nothing else holds these objects, and
+        events already stored are never written again.
+        """
+        if tracker is None:
+            return None
+        setters = _latest_slot_events(tracker.events)
+        for name, value in self.live_values.recall(tracker.sender_id).items():
+            slot, setter = tracker.slots.get(name), setters.get(name)
+            if (
+                slot is not None
+                and setter is not None
+                and setter.timestamp == value.set_at
+                and setter.value == slot.value == value.redacted
+            ):
+                setter.value = value.real
+                slot.value = value.real
+        return tracker
+
+
+def redacted_event_data(data: Dict[str, Any], redactor: Redactor) -> Dict[str, Any]:
+    """A serialised event (`Event.as_dict()`) with everything but its structure redacted."""
+    memo: Dict[str, str] = {}
+
+    def redact(fields: Dict[str, Any], structural: frozenset) -> Dict[str, Any]:
+        copy: Dict[str, Any] = {}
+        for key, value in fields.items():
+            if key in structural:
+                copy[key] = value
+            elif key == "parse_data" and isinstance(value, dict):
+                copy[key] = redact(value, STRUCTURAL_PARSE_DATA_FIELDS)
+            elif key == "entities" and isinstance(value, list):
+                copy[key] = [
+                    redact(entity, STRUCTURAL_ENTITY_FIELDS) if isinstance(entity, dict) else redactor.redact_value(entity, memo)
+                    for entity in value
+                ]
+            else:
+                copy[key] = redactor.redact_value(value, memo)
+        return copy
+
+    return redact(data, STRUCTURAL_FIELDS)
+
+
+def _latest_slot_events(events: Iterable[Event]) -> Dict[str, SlotSet]:
+    """The last `SlotSet` of each slot among `events`."""
+    return {event.key: event for event in events if isinstance(event, SlotSet)}
+
+
+def _asks_for_erasure(event: Event) -> bool:
+    return isinstance(event, SlotSet) and event.key == ERASE_CONVERSATION_SLOT and event.value is True
 
 
 def _create_sqlite_folder(url: str) -> None:

@@ -10,10 +10,10 @@ import argparse
 import sys
 from typing import List, Optional
 
-from bot.cli import database, eval_nlu, handoffs, serve, train, validate
+from bot.cli import database, eval_nlu, handoffs, redact, serve, train, validate
 from bot.cli.errors import CommandError
 
-COMMANDS = (train, serve, validate, database, handoffs, eval_nlu)
+COMMANDS = (train, serve, validate, database, handoffs, eval_nlu, redact)
 
 
 def build_parser() -> argparse.ArgumentParser:

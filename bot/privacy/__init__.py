@@ -1,0 +1,1 @@
+"""Privacy: consent before history, the customer's data rights, redaction and retention."""

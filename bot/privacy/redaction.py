@@ -1,0 +1,210 @@
+"""Personal data out of text before it is kept: Microsoft Presidio, replacing each find by its type.
+
+"Send it to 14 Larkspur Lane, my email is ada@example.com" is kept as
+"Send it to <STREET_ADDRESS>, my email is <EMAIL_ADDRESS>": what kind of thing the customer said
+stays readable for explanations and audits; the thing itself does not.
+
+Presidio runs on a *blank* spaCy pipeline: trained spaCy models cannot be downloaded where Candor
+runs, and the recognizers Candor relies on are patterns, checksums and word lists anyway (see
+`bot.privacy.recognizers`). The pipeline is saved once under `var/` because Presidio loads spaCy
+pipelines by name or path; it has an empty lemma table so each word is its own lemma, which is
+what lets Presidio's context words ("card", "phone") raise a score.
+
+What is redacted, and from what score, is policy (`privacy.redaction` in `bot/policy.yml`).
+Building the engine takes a second or two, so each process builds it once (`default_redactor`).
+"""
+
+from __future__ import annotations
+
+import os
+
+# Presidio's email recognizer asks tldextract whether a domain is real; without this, tldextract
+# would fetch the public suffix list from the internet. Empty means its bundled snapshot.
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+import functools  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple  # noqa: E402
+
+import spacy  # noqa: E402
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult  # noqa: E402
+from presidio_analyzer.nlp_engine import NlpEngineProvider  # noqa: E402
+from presidio_analyzer.predefined_recognizers import (  # noqa: E402
+    IbanRecognizer,
+    IpRecognizer,
+    PhoneRecognizer,
+    UkNinoRecognizer,
+    UsSsnRecognizer,
+)
+from presidio_anonymizer import AnonymizerEngine  # noqa: E402
+from presidio_anonymizer.entities import ConflictResolutionStrategy  # noqa: E402
+
+from bot import settings  # noqa: E402
+from bot.policy import PolicyError, Redaction, current_policy  # noqa: E402
+from bot.privacy.recognizers import candor_recognizers  # noqa: E402
+
+LANGUAGE = "en"
+# Text without a letter or a digit cannot name anyone; skipping it saves a Presidio call.
+_MAY_HOLD_PERSONAL_DATA = re.compile(r"[^\W_]")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One span of personal data, in the coordinates of the text it was found in."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class RedactedText:
+    """A text with its personal data replaced, and where that data was in the original."""
+
+    text: str
+    findings: Tuple[Finding, ...]
+
+
+class Redactor:
+    """Finds personal data with a Presidio analyzer and replaces each span with `<TYPE>`."""
+
+    def __init__(self, analyzer: AnalyzerEngine, entities: Sequence[str], score_threshold: float) -> None:
+        unknown = sorted(set(entities) - set(analyzer.get_supported_entities(LANGUAGE)))
+        if unknown:
+            raise PolicyError(
+                f"policy.yml asks to redact {', '.join(unknown)}, which no recognizer finds; remove it from "
+                f"privacy.redaction.entities or add a recognizer in bot/privacy/recognizers.py"
+            )
+        self.analyzer = analyzer
+        self.entities = list(entities)
+        self.score_threshold = score_threshold
+        self._anonymizer = AnonymizerEngine()
+
+    def redact(self, text: str) -> RedactedText:
+        """`text` with every span Presidio is sure enough about replaced by its type."""
+        if not _MAY_HOLD_PERSONAL_DATA.search(text):
+            return RedactedText(text, ())
+        results = self.analyzer.analyze(
+            text=text, language=LANGUAGE, entities=self.entities, score_threshold=self.score_threshold
+        )
+        results = [result for result in map(_without_surrounding_space(text), results) if result.end > result.start]
+        if not results:
+            return RedactedText(text, ())
+        # Overlapping finds (a postcode inside an address) are merged or trimmed, so every
+        # character any recognizer found ends up inside exactly one placeholder.
+        anonymized = self._anonymizer.anonymize(
+            text=text, analyzer_results=results, conflict_resolution=ConflictResolutionStrategy.REMOVE_INTERSECTIONS
+        )
+        findings = tuple(sorted((Finding(r.entity_type, r.start, r.end, r.score) for r in results), key=_position))
+        return RedactedText(anonymized.text, findings)
+
+    def redact_text(self, text: str) -> str:
+        return self.redact(text).text
+
+    def redact_value(self, value: Any, memo: Optional[Dict[str, str]] = None) -> Any:
+        """A redacted copy of a JSON-like value: every string inside it, however deeply nested.
+
+        Numbers, booleans and None pass unchanged; containers are rebuilt, never modified, so the
+        caller's value (a live tracker's slot) stays as it was. `memo` avoids redacting the same
+        string twice within one piece of work (a message's text recurs in its parse data).
+        """
+        if isinstance(value, str):
+            if memo is None:
+                return self.redact_text(value)
+            if value not in memo:
+                memo[value] = self.redact_text(value)
+            return memo[value]
+        if isinstance(value, dict):
+            return {key: self.redact_value(item, memo) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.redact_value(item, memo) for item in value)
+        return value
+
+
+def _without_surrounding_space(text: str) -> Callable[[RecognizerResult], RecognizerResult]:
+    """Some patterns take a space with them (Presidio's NINO pattern starts with " ?"): give it back."""
+
+    def trim(result: RecognizerResult) -> RecognizerResult:
+        span = text[result.start : result.end]
+        result.start += len(span) - len(span.lstrip())
+        result.end -= len(span) - len(span.rstrip())
+        return result
+
+    return trim
+
+
+def _position(finding: Finding) -> Tuple[int, int]:
+    return finding.start, finding.end
+
+
+def presidio_recognizers(phone_regions: Sequence[str]) -> List[EntityRecognizer]:
+    """Presidio's own recognizers for the identifiers every shop sees (emails and cards: see recognizers)."""
+    return [
+        PhoneRecognizer(supported_regions=tuple(phone_regions)),
+        IbanRecognizer(),
+        UsSsnRecognizer(),
+        UkNinoRecognizer(),
+        IpRecognizer(),
+    ]
+
+
+def blank_pipeline(folder: Optional[Path] = None) -> Path:
+    """A blank English spaCy pipeline on disk (made on first use), for Presidio to load by path.
+
+    Written to a temporary folder and renamed into place, so two processes starting together
+    never load a half-written pipeline.
+    """
+    folder = folder or settings.VAR_DIR / "spacy" / f"en-blank-{spacy.__version__}"
+    if (folder / "config.cfg").is_file():
+        return folder
+    from spacy.lookups import Lookups
+
+    nlp = spacy.blank(LANGUAGE)
+    lemmas = Lookups()
+    lemmas.add_table("lemma_lookup", {})  # no entries: every word is its own lemma
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize(lookups=lemmas)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    nlp.to_disk(staging)
+    try:
+        staging.rename(folder)
+    except OSError:  # another process got there first
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def build_redactor(policy: Redaction, pipeline: Optional[Path] = None) -> Redactor:
+    """A redactor for `policy`: Presidio's and Candor's recognizers on a blank spaCy pipeline."""
+    nlp_engine = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": LANGUAGE, "model_name": str(blank_pipeline(pipeline))}],
+            # The blank pipeline has no NER: no model labels to map, score down or ignore.
+            "ner_model_configuration": {
+                "model_to_presidio_entity_mapping": {},
+                "low_score_entity_names": [],
+                "labels_to_ignore": [],
+            },
+        }
+    ).create_engine()
+    registry = RecognizerRegistry(
+        recognizers=[*presidio_recognizers(policy.phone_regions), *candor_recognizers()],
+        supported_languages=[LANGUAGE],
+    )
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
+    redactor = Redactor(analyzer, policy.entities, policy.score_threshold)
+    # Recognizers load some data on first use (tldextract's suffix list, phone metadata): do it
+    # now, so the first customer's message is not the slow one.
+    redactor.redact("warm-up: sam@example.com, +44 20 7946 0000, 1 High Street")
+    return redactor
+
+
+@functools.lru_cache(maxsize=1)
+def default_redactor() -> Redactor:
+    """The redactor for the policy in force, built once per process."""
+    return build_redactor(current_policy().privacy.redaction)
