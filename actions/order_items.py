@@ -128,7 +128,12 @@ class ActionAskChangeConfirmed(Action):
             order = verified_order(session, tracker)
             if order is None:
                 return order_not_matched(dispatcher, tracker)
-            change = _proposed_change(order, tracker.get_slot("order_item"), int(tracker.get_slot("new_quantity")))
+            sku, quantity = tracker.get_slot("order_item"), parse_quantity(tracker.get_slot("new_quantity"))
+            if sku is None or order.line_for(sku) is None or quantity is None:
+                # Nothing complete to confirm (the slots were reset meanwhile): ask again from the item.
+                dispatcher.utter_message(response="utter_change_incomplete")
+                return [SlotSet("order_item", None), SlotSet("new_quantity", None)]
+            change = _proposed_change(order, sku, quantity)
             dispatcher.utter_message(response="utter_change_confirmation", order_id=str(order.id), **change)
         return []
 

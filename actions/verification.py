@@ -8,6 +8,7 @@ the order exists, so the assistant cannot be used to find out which orders exist
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
@@ -17,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+from actions.consent import CONSENT_SLOT, record_consent_answer, should_ask_consent
 from actions.wording import echo
 from bot.store.database import open_session
 from bot.store.models import Order
@@ -49,6 +51,9 @@ def order_not_matched(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
 class VerifiedOrderFormValidation(FormValidationAction, ABC):
     """Validates a form that acts on one order: number, email, then whatever the form needs.
 
+    An identified customer who has not yet decided about their history is asked first (see
+    `actions.consent`); everyone else goes straight to the order number.
+
     Subclasses name their form and may narrow `order_qualifies`; when a verified order does
     not qualify (a dispatched order cannot be cancelled), the form ends after verification and
     its submit action explains why, instead of asking questions that lead nowhere.
@@ -68,11 +73,18 @@ class VerifiedOrderFormValidation(FormValidationAction, ABC):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
+        if not should_ask_consent(tracker, datetime.now(timezone.utc)):
+            domain_slots = [slot for slot in domain_slots if slot != CONSENT_SLOT]
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is not None and not self.order_qualifies(order):
                 return [slot for slot in domain_slots if slot in VERIFICATION_SLOTS]
         return domain_slots
+
+    def validate_history_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return record_consent_answer(value, dispatcher, tracker)
 
     def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

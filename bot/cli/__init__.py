@@ -10,10 +10,10 @@ import argparse
 import sys
 from typing import List, Optional
 
-from bot.cli import database, eval_nlu, handoffs, redact, serve, train, validate
+from bot.cli import data_rights, database, eval_nlu, handoffs, redact, serve, train, validate
 from bot.cli.errors import CommandError
 
-COMMANDS = (train, serve, validate, database, handoffs, eval_nlu, redact)
+COMMANDS = (train, serve, validate, database, handoffs, data_rights, eval_nlu, redact)
 
 
 def build_parser() -> argparse.ArgumentParser:

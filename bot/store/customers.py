@@ -1,14 +1,15 @@
-"""Customer preferences the assistant may change on request, starting with the newsletter."""
+"""Who a customer is (checked, never guessed) and the preferences they may change in chat."""
 
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.store.models import Customer, normalise_email
+from bot.store.models import Customer, CustomerConversation, normalise_email
 
 
 class NewsletterOutcome(str, enum.Enum):
@@ -37,3 +38,45 @@ def set_newsletter(
     customer.newsletter_changed_at = now
     session.flush()
     return NewsletterOutcome.SUBSCRIBED if subscribed else NewsletterOutcome.UNSUBSCRIBED
+
+
+_CUSTOMER_NUMBER = re.compile(r"[Cc]\d{5}")
+
+
+def normalise_postcode(postcode: str) -> str:
+    """`ac1 4rt`, `AC14RT` and ` AC1 4RT ` are the same postcode."""
+    return re.sub(r"\s+", "", postcode).upper()
+
+
+def parse_customer_number(text: str) -> str | None:
+    """`C10001` from `c10001` or ` C10001 `; None if it is not shaped like a customer number."""
+    candidate = text.strip()
+    return candidate.upper() if _CUSTOMER_NUMBER.fullmatch(candidate) else None
+
+
+def verify_identity(session: Session, claim: str, postcode: str) -> Customer | None:
+    """The customer whose email or customer number *and* postcode match, else None.
+
+    An unknown claim and a wrong postcode look the same, so the check cannot be used to find
+    out who is a customer.
+    """
+    number = parse_customer_number(claim)
+    column = Customer.customer_number if number else Customer.email
+    query = select(Customer).where(column == (number or normalise_email(claim)))
+    customer = session.execute(query).scalar_one_or_none()
+    if customer is None or normalise_postcode(customer.postcode) != normalise_postcode(postcode):
+        return None
+    return customer
+
+
+def link_conversation(session: Session, customer: Customer, conversation_id: str, now: datetime) -> None:
+    """Remember that `customer` proved who they are in this conversation (for export and erasure)."""
+    exists = session.execute(
+        select(CustomerConversation.id).where(
+            CustomerConversation.customer_id == customer.id,
+            CustomerConversation.conversation_id == conversation_id,
+        )
+    ).first()
+    if exists is None:
+        session.add(CustomerConversation(customer_id=customer.id, conversation_id=conversation_id, identified_at=now))
+        session.flush()

@@ -334,3 +334,57 @@ class Handoff(Base):
     @property
     def is_waiting(self) -> bool:
         return self.status is HandoffStatus.WAITING
+
+
+class ConsentDecision(str, enum.Enum):
+    """What a customer said when asked to let the assistant use their history."""
+
+    GRANTED = "granted"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class ConsentRecord(Base):
+    """One decision about one purpose, kept as proof: who, what they were shown, when, where.
+
+    Records are only ever added; the latest record for a customer and purpose is in force.
+    """
+
+    __tablename__ = "consent_records"
+    __table_args__ = (Index("ix_consent_records_latest", "customer_id", "purpose", "decided_at"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    customer_id: Mapped[int] = Column(ForeignKey("customers.id"), nullable=False)
+    purpose: Mapped[str] = Column(String(60), nullable=False)
+    consent_version: Mapped[str] = Column(String(40), nullable=False)
+    decision: Mapped[ConsentDecision] = Column(_stored_as_text(ConsentDecision), nullable=False)
+    decided_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+    channel: Mapped[str | None] = Column(String(40))
+    conversation_id: Mapped[str | None] = Column(String(255))
+    # SHA-256 of the exact words the customer was shown, so the wording can be proven later.
+    wording_sha256: Mapped[str | None] = Column(String(64))
+
+
+class CustomerConversation(Base):
+    """A conversation in which a customer proved who they are: what export and erasure reach."""
+
+    __tablename__ = "customer_conversations"
+    __table_args__ = (UniqueConstraint("customer_id", "conversation_id"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    customer_id: Mapped[int] = Column(ForeignKey("customers.id"), nullable=False, index=True)
+    conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
+    identified_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+
+
+class ErasureReceipt(Base):
+    """Proof that an erasure happened, holding nothing that identifies whose data it was."""
+
+    __tablename__ = "erasure_receipts"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    reference: Mapped[str] = Column(String(24), unique=True, nullable=False)
+    erased_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+    conversations_erased: Mapped[int] = Column(Integer, nullable=False)
+    consent_records_erased: Mapped[int] = Column(Integer, nullable=False)
+    orders_anonymised: Mapped[int] = Column(Integer, nullable=False)

@@ -17,7 +17,10 @@ from bot.cli.errors import CommandError
 from bot.store.database import open_session
 from bot.store.handoffs import request_handoff
 
-SUBCOMMANDS = [["train"], ["serve"], ["shell"], ["validate"], ["db", "init"], ["handoffs", "list"], ["eval-nlu"]]
+SUBCOMMANDS = [
+    ["train"], ["serve"], ["shell"], ["validate"], ["db", "init"], ["handoffs", "list"], ["eval-nlu"],
+    ["data", "show"], ["data", "export"], ["data", "withdraw"], ["data", "erase"], ["purge"],
+]
 
 
 def candor(*arguments: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -69,3 +69,18 @@ def test_every_form_slot_can_be_asked_for() -> None:
     for form, definition in DOMAIN.forms.items():
         for slot in definition["required_slots"]:
             assert f"utter_ask_{slot}" in askable or f"action_ask_{slot}" in askable, (form, slot)
+
+
+def test_every_custom_action_in_the_domain_is_served_by_the_action_server() -> None:
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    custom = {name for name in DOMAIN.user_actions if not name.startswith("utter_")} - set(DOMAIN.forms)
+    assert custom and sorted(custom - set(executor.actions)) == []
+
+
+def test_the_consent_question_and_the_disclosure_come_from_the_policy_file() -> None:
+    policy = load_policy()
+    assert "{" not in policy.privacy.consent.request_text("order_history")
+    assert "stop using my history" in policy.privacy.consent.request_text("order_history")

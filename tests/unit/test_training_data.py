@@ -27,11 +27,11 @@ def test_examples_are_not_repeated() -> None:
     assert len(texts) == len(set(texts))
 
 
-def test_order_numbers_and_emails_are_annotated_as_entities() -> None:
+def test_order_numbers_emails_and_customer_numbers_are_annotated_as_entities() -> None:
     entities = {entity["entity"] for example in NLU.intent_examples for entity in example.get("entities", [])}
 
-    assert {"order_id", "email"} <= entities
+    assert {"order_id", "email", "customer_number"} <= entities
 
 
-def test_the_regex_extractor_knows_both_entity_shapes() -> None:
-    assert {pattern["name"] for pattern in NLU.regex_features} == {"order_id", "email"}
+def test_the_regex_extractor_knows_every_entity_shape() -> None:
+    assert {pattern["name"] for pattern in NLU.regex_features} == {"order_id", "email", "customer_number"}

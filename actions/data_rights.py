@@ -1,0 +1,75 @@
+"""The customer's data rights, each one message away: sign in, withdraw, see, download, erase.
+
+`data_request_form` (see `actions.identity`) has made sure who the customer is; this action does
+what they asked for and says plainly what it changed.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.consent import CONSENT_SLOT, identified_customer
+from bot.privacy.consent import Where, withdraw_all
+from bot.privacy.erasure import erase_customer, is_erased
+from bot.privacy.subject_access import export, summary
+from bot.store.database import open_session
+from bot.store.models import Customer
+
+# The tracker store deletes a conversation, instead of saving it, when this slot is set.
+ERASE_CONVERSATION_SLOT = "erase_conversation"
+
+
+class ActionFulfilDataRequest(Action):
+    def name(self) -> Text:
+        return "action_fulfil_data_request"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        done: List[EventType] = [SlotSet("data_request", None), SlotSet("erase_confirmed", None)]
+        customer_id = identified_customer(tracker)
+        if customer_id is None:
+            dispatcher.utter_message(response="utter_identity_attempts_exhausted")
+            return done
+        request = tracker.get_slot("data_request")
+        now = datetime.now(timezone.utc)
+        if request == "erase":
+            return done + self._erase(dispatcher, tracker, customer_id, now)
+        with open_session() as session:
+            customer = session.get(Customer, customer_id)
+            if customer is None or is_erased(customer):  # erased since the customer signed in
+                dispatcher.utter_message(response="utter_identity_attempts_exhausted")
+                return done + [SlotSet("customer_id", None)]
+            if request == "withdraw":
+                where = Where(channel=tracker.get_latest_input_channel(), conversation_id=tracker.sender_id)
+                withdrawn = withdraw_all(session, customer_id, now, where)
+                dispatcher.utter_message(response="utter_consent_withdrawn" if withdrawn else "utter_consent_not_in_force")
+                # The order in hand may have been picked from the history: forget it too.
+                return done + [SlotSet(CONSENT_SLOT, None), SlotSet("order_id", None)]
+            if request == "show":
+                dispatcher.utter_message(response="utter_data_summary", summary=summary(session, customer, now))
+                return done
+            number = customer.customer_number
+        if request == "export":
+            data = export(customer_id, now)
+            dispatcher.utter_message(
+                response="utter_data_export",
+                size=f"{len(json.dumps(data)) / 1024:.1f} kB",
+                json_message={"type": "data_export", "media_type": "application/json", "filename": f"fernleaf-data-{number}.json", "data": data},
+            )
+        else:
+            dispatcher.utter_message(response="utter_identified", customer_number=number)
+        return done
+
+    def _erase(self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int, now: datetime) -> List[EventType]:
+        if tracker.get_slot("erase_confirmed") is not True:
+            dispatcher.utter_message(response="utter_erase_cancelled")
+            return []
+        erasure = erase_customer(customer_id, now)
+        dispatcher.utter_message(response="utter_erased", reference=erasure.reference)
+        return [AllSlotsReset(), SlotSet(ERASE_CONVERSATION_SLOT, True)]

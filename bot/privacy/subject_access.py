@@ -1,0 +1,143 @@
+"""A customer's right to see what is held about them: a summary in words and a JSON export.
+
+This is the customer reading their *own* record, which needs no consent; using their history
+to serve them is something else and goes through `bot.privacy.history`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from bot.policy import Policy, current_policy
+from bot.privacy.consent import ConsentState, consent_expires_at, consent_state, latest_decision
+from bot.privacy.conversations import conversation_events, tracker_engine
+from bot.store.database import open_session
+from bot.store.models import ConsentRecord, Customer, CustomerConversation, Order
+from bot.store.shop import format_money
+
+EXPORT_FORMAT = "candor.subject-access/1"
+
+
+def customer_by_claim(session: Session, claim: str) -> Optional[Customer]:
+    """The customer with this customer number or email (operators' tools; chat also asks a postcode)."""
+    from bot.store.customers import customer_by_email, parse_customer_number
+
+    number = parse_customer_number(claim)
+    if number:
+        return session.execute(select(Customer).where(Customer.customer_number == number)).scalar_one_or_none()
+    return customer_by_email(session, claim)
+
+
+def conversation_ids(session: Session, customer_id: int) -> List[str]:
+    query = select(CustomerConversation.conversation_id).where(CustomerConversation.customer_id == customer_id)
+    return sorted(session.execute(query).scalars())
+
+
+def consent_records(session: Session, customer_id: int) -> List[ConsentRecord]:
+    query = select(ConsentRecord).where(ConsentRecord.customer_id == customer_id).order_by(ConsentRecord.decided_at, ConsentRecord.id)
+    return list(session.execute(query).scalars())
+
+
+def summary(session: Session, customer: Customer, now: datetime, policy: Optional[Policy] = None) -> str:
+    """What is held about the customer and why, in a few plain sentences."""
+    policy = policy or current_policy()
+    consent = policy.privacy.consent
+    orders = len(customer.orders)
+    conversations = len(conversation_ids(session, customer.id))
+    lines = [
+        f"Here's what we hold about you, customer {customer.customer_number}:",
+        f"- Your account: name, email address, postcode and address, to deliver your orders and contact you.",
+        f"- {orders} order{'s' if orders != 1 else ''}, which the law requires us to keep as sales records.",
+        f"- Newsletter: {'subscribed' if customer.newsletter_opt_in else 'not subscribed'}.",
+    ]
+    for purpose_name, purpose in consent.purposes.items():
+        state = consent_state(session, customer.id, purpose_name, now, consent)
+        record = latest_decision(session, customer.id, purpose_name)
+        if state is ConsentState.GRANTED and record is not None:
+            until = consent_expires_at(record, consent)
+            lines.append(f"- You agreed on {record.decided_at:%d %B %Y} that I may use {purpose.uses}, until {until:%d %B %Y}.")
+        elif state in (ConsentState.REFUSED, ConsentState.WITHDRAWN) and record is not None:
+            lines.append(f"- You said no to me using {purpose.uses} (on {record.decided_at:%d %B %Y}), so I don't.")
+        else:
+            lines.append(f"- I don't use {purpose.uses}: you haven't been asked under the current wording.")
+    lines.append(
+        f"- {conversations} conversation{'s' if conversations != 1 else ''} with me, stored with personal details removed "
+        f"and deleted {policy.privacy.retention.conversations_days} days after the last message."
+    )
+    lines.append('To get a copy, type "send me my data". To delete it, type "delete my data".')
+    return "\n".join(lines)
+
+
+def export(customer_id: int, now: datetime, *, shop: Optional[Engine] = None, tracker: Optional[Engine] = None) -> Dict[str, Any]:
+    """Everything held about the customer, machine-readable: profile, orders, consent, conversations.
+
+    Conversations are read after the shop's transaction ends: on SQLite the tracker store may
+    share the shop's file, and one transaction must not wait on the other.
+    """
+    with open_session(shop) as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            raise LookupError(f"no customer with id {customer_id}")
+        record = _record(session, customer, now)
+        conversations = conversation_ids(session, customer_id)
+    record["conversations"] = conversation_events(tracker or tracker_engine(), conversations)
+    return record
+
+
+def _record(session: Session, customer: Customer, now: datetime) -> Dict[str, Any]:
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": now.isoformat(),
+        "profile": {
+            "customer_number": customer.customer_number,
+            "name": customer.name,
+            "email": customer.email,
+            "postcode": customer.postcode,
+            "address": customer.default_address,
+            "newsletter_opt_in": customer.newsletter_opt_in,
+            "newsletter_changed_at": _iso(customer.newsletter_changed_at),
+            "customer_since": _iso(customer.created_at),
+        },
+        "orders": [_order(order) for order in customer.orders],
+        "consent_records": [
+            {
+                "purpose": record.purpose,
+                "consent_version": record.consent_version,
+                "decision": record.decision.value,
+                "decided_at": record.decided_at.isoformat(),
+                "channel": record.channel,
+                "conversation_id": record.conversation_id,
+                "wording_sha256": record.wording_sha256,
+            }
+            for record in consent_records(session, customer.id)
+        ],
+    }
+
+
+def _order(order: Order) -> Dict[str, Any]:
+    return {
+        "order_number": order.id,
+        "status": order.status.value,
+        "placed_at": order.placed_at.isoformat(),
+        "shipping_address": order.shipping_address,
+        "delivery_method": order.delivery_method.value,
+        "lines": [
+            {"sku": line.sku, "product": line.product.name, "quantity": line.quantity, "unit_price": format_money(line.unit_price_pence)}
+            for line in order.lines
+        ],
+        "total": format_money(order.total_pence),
+        "refunds": [
+            {"reference": refund.reference, "status": refund.status.value, "amount": format_money(refund.amount_pence), "requested_at": refund.requested_at.isoformat()}
+            for refund in order.refunds
+        ],
+        "invoice": order.invoice.number if order.invoice else None,
+    }
+
+
+def _iso(moment: Optional[datetime]) -> Optional[str]:
+    return moment.isoformat() if moment else None
