@@ -107,6 +107,33 @@ class Handoff(BaseModel):
             ) from None
 
 
+DISTRESS_CATEGORIES = ("self_harm", "bereavement", "financial_hardship", "health", "abuse", "emotional_distress")
+
+
+class CrisisResource(BaseModel):
+    name: str = Field(..., min_length=1)
+    how: str = Field(..., min_length=1)
+
+
+class Distress(BaseModel):
+    """When a message counts as distress, and where to point someone who may be at risk."""
+
+    thresholds: Dict[str, float]
+    crisis_resources: List[CrisisResource] = Field(..., min_items=1)
+
+    @validator("thresholds")
+    def _every_category_once(cls, thresholds: Dict[str, float]) -> Dict[str, float]:
+        if set(thresholds) != set(DISTRESS_CATEGORIES):
+            raise ValueError(f"give a threshold for exactly these categories: {', '.join(DISTRESS_CATEGORIES)}")
+        for category, threshold in thresholds.items():
+            if not 0 < threshold <= 1:
+                raise ValueError(f"{category}: threshold {threshold} is not in (0, 1]")
+        return thresholds
+
+    def describe_crisis_resources(self) -> str:
+        return "\n".join(f"- {resource.name}: {resource.how}" for resource in self.crisis_resources)
+
+
 class ConsentPurpose(BaseModel):
     """One use of a customer's history, described the way the customer is asked about it."""
 
@@ -176,6 +203,7 @@ class Policy(BaseModel):
     version: int
     notices: Notices
     handoff: Handoff
+    distress: Distress
     privacy: Privacy
 
 
