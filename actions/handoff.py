@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.policy import current_policy
 from bot.store.database import open_session
-from bot.store.handoffs import cancel_handoff, queue_position, request_handoff, waiting_handoff
+from bot.store.handoffs import cancel_handoff, queue_position, raise_priority, request_handoff, waiting_handoff
 
 STATUS_SLOT = "handoff_status"
 WAITING = "waiting"
@@ -30,11 +30,16 @@ REASON_BY_OFFERING_ACTION = {
     "action_handle_fallback": "repeated_misunderstanding",
     "utter_acknowledge_complaint": "complaint",
 }
+# Actions that make the offer themselves, and the reason a yes to it gives.
+REASON_BY_SELF_OFFERING_ACTION = {"action_respond_to_distress": "distress"}
 
 
 def handoff_reason(tracker: Tracker) -> str:
     """Why this customer is being passed to a person, read from the turn before they asked."""
     bot_actions = _actions_since_previous_user_message(tracker)
+    for action in reversed(bot_actions):
+        if action in REASON_BY_SELF_OFFERING_ACTION:
+            return REASON_BY_SELF_OFFERING_ACTION[action]
     if OFFER_ACTION in bot_actions:
         offered_after = bot_actions[: bot_actions.index(OFFER_ACTION)]
         for action in reversed(offered_after):
@@ -75,27 +80,28 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        policy = current_policy().handoff
-        reason = handoff_reason(tracker)
-        now = datetime.now(timezone.utc)
-        try:
-            with open_session() as session:
-                handoff = request_handoff(
-                    session,
-                    tracker.sender_id,
-                    reason,
-                    now,
-                    priority=policy.priority_for(reason),
-                    channel=tracker.get_latest_input_channel(),
-                )
-                position = queue_position(session, handoff)
-        except SQLAlchemyError:
-            # No record, no promise: tell the customer how to reach a person another way.
-            dispatcher.utter_message(response="utter_handoff_failed", **_contact())
-            return _leave_any_form(tracker)
-        response = "utter_handoff_requested" if policy.hours.is_open(now) else "utter_handoff_requested_after_hours"
-        dispatcher.utter_message(response=response, position=position, **_contact())
-        return _leave_any_form(tracker) + [SlotSet(STATUS_SLOT, WAITING)]
+        return queue_for_person(dispatcher, tracker, handoff_reason(tracker))
+
+
+def queue_for_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[EventType]:
+    """Queue the conversation for a person (or move it up for a more urgent reason), then say so."""
+    policy = current_policy().handoff
+    now = datetime.now(timezone.utc)
+    priority = policy.priority_for(reason)
+    try:
+        with open_session() as session:
+            handoff = request_handoff(
+                session, tracker.sender_id, reason, now, priority=priority, channel=tracker.get_latest_input_channel()
+            )
+            raise_priority(session, handoff, priority, reason, now)
+            position = queue_position(session, handoff)
+    except SQLAlchemyError:
+        # No record, no promise: tell the customer how to reach a person another way.
+        dispatcher.utter_message(response="utter_handoff_failed", **_contact())
+        return _leave_any_form(tracker)
+    response = "utter_handoff_requested" if policy.hours.is_open(now) else "utter_handoff_requested_after_hours"
+    dispatcher.utter_message(response=response, position=position, **_contact())
+    return _leave_any_form(tracker) + [SlotSet(STATUS_SLOT, WAITING)]
 
 
 class ActionHandoffWaiting(Action):

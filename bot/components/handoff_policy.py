@@ -5,6 +5,10 @@ and a learned policy may win elsewhere. This policy makes the promise unconditio
 
 * when the latest message asks for a person, the handoff action runs next, whatever state the
   conversation is in (forms included);
+* when the NLU pipeline's distress detector has fired (intent `distress`), the distress action
+  runs next, whatever state the conversation is in, even while waiting for a person: someone in
+  distress is answered with care and offered (or, at risk, given) a person, never pushed on
+  through a form;
 * while a person has been asked for, every message goes to the waiting action, which keeps it for
   the agent and tells the customer what is happening. The assistant does not automate at someone
   who is waiting for a person.
@@ -33,7 +37,7 @@ DEFAULT_PRIORITY = 7
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
 class HumanHandoffPolicy(Policy):
-    """Routes requests for a person, and everything said while waiting for one."""
+    """Routes requests for a person, distress, and everything said while waiting for a person."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
@@ -42,6 +46,8 @@ class HumanHandoffPolicy(Policy):
             "request_intent": "contact_human_agent",
             "request_action": "action_request_human",
             "waiting_action": "action_handoff_waiting",
+            "distress_intent": "distress",
+            "distress_action": "action_respond_to_distress",
             "status_slot": "handoff_status",
             "waiting_status": "waiting",
         }
@@ -71,10 +77,13 @@ class HumanHandoffPolicy(Policy):
     def _next_action(self, tracker: DialogueStateTracker) -> Optional[str]:
         request_action = self.config["request_action"]
         waiting_action = self.config["waiting_action"]
-        if tracker.latest_action_name in (request_action, waiting_action):
+        distress_action = self.config["distress_action"]
+        if tracker.latest_action_name in (request_action, waiting_action, distress_action):
             return ACTION_LISTEN_NAME
         if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.latest_message is None:
             return None
+        if tracker.latest_message.intent.get(INTENT_NAME_KEY) == self.config["distress_intent"]:
+            return distress_action
         if tracker.get_slot(self.config["status_slot"]) == self.config["waiting_status"]:
             return waiting_action
         if tracker.latest_message.intent.get(INTENT_NAME_KEY) == self.config["request_intent"]:

@@ -45,6 +45,14 @@ def request_handoff(
     return handoff
 
 
+def raise_priority(session: Session, handoff: Handoff, priority: int, reason: str, now: datetime) -> Handoff:
+    """Move a waiting handoff up the queue (never down) when there is a more urgent reason."""
+    if priority < handoff.priority:
+        handoff.priority, handoff.reason, handoff.updated_at = priority, reason, now
+        session.flush()
+    return handoff
+
+
 def waiting_handoff(session: Session, conversation_id: str) -> Handoff | None:
     """The conversation's place in the queue, if it has one."""
     query = select(Handoff).where(

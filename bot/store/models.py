@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -388,3 +389,17 @@ class ErasureReceipt(Base):
     conversations_erased: Mapped[int] = Column(Integer, nullable=False)
     consent_records_erased: Mapped[int] = Column(Integer, nullable=False)
     orders_anonymised: Mapped[int] = Column(Integer, nullable=False)
+
+
+class DistressDetection(Base):
+    """That the assistant noticed distress, and what it did: never the words that showed it."""
+
+    __tablename__ = "distress_detections"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
+    category: Mapped[str] = Column(String(40), nullable=False)
+    score: Mapped[float] = Column(Float, nullable=False)
+    # What the assistant did: "crisis_resources_and_handoff", "offered_person", "told_person_is_coming".
+    response: Mapped[str] = Column(String(60), nullable=False)
+    detected_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)

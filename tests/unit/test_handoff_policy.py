@@ -80,6 +80,22 @@ def test_after_its_own_actions_the_assistant_listens(policy: HumanHandoffPolicy)
     assert predicted(policy, after_waiting) == "action_listen"
 
 
+def test_distress_is_answered_by_the_distress_action_from_any_state(policy: HumanHandoffPolicy) -> None:
+    in_form = tracker(
+        user("cancel_order"), ActionExecuted("cancel_order_form"), ActiveLoop("cancel_order_form"),
+        SlotSet("requested_slot", "order_id"), ActionExecuted("action_listen"), user("distress"),
+    )
+    waiting = tracker(user("distress"), slots={"handoff_status": "waiting"})
+
+    assert predicted(policy, tracker(user("distress"))) == "action_respond_to_distress"
+    assert predicted(policy, in_form) == "action_respond_to_distress"
+    assert predicted(policy, waiting) == "action_respond_to_distress"  # care first, even in the queue
+
+
+def test_after_answering_distress_the_assistant_listens(policy: HumanHandoffPolicy) -> None:
+    assert predicted(policy, tracker(user("distress"), ActionExecuted("action_respond_to_distress"))) == "action_listen"
+
+
 def test_other_messages_are_left_to_the_other_policies(policy: HumanHandoffPolicy) -> None:
     assert predicted(policy, tracker(user("track_order"))) is None
     assert predicted(policy, tracker(user("greet"), ActionExecuted("utter_greet"))) is None

@@ -1,0 +1,88 @@
+"""Answering a customer in distress: care first, a person quickly, no flow pushed on them.
+
+The NLU pipeline's distress detector decides *whether* (its verdict is in the parse result);
+this action decides *what to do*, from the category and the policy file:
+
+* `self_harm`: crisis resources at once, then a person with top priority, without asking;
+* any other category: words that fit it, then the offer of a person (or, if the customer is
+  already waiting for one, the reassurance that someone is coming), saying so if nobody is at work.
+
+Whatever form was running stops. The detection is recorded (category, score, what was done),
+never the message that showed it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.handoff import STATUS_SLOT, WAITING, _contact, _leave_any_form, queue_for_person
+from bot.policy import DISTRESS_CATEGORIES, current_policy
+from bot.store.database import open_session
+from bot.store.handoffs import queue_position, waiting_handoff
+from bot.store.models import DistressDetection
+
+SELF_HARM = "self_harm"
+# When the verdict is missing (a model trained before the detector), care is still the answer.
+UNKNOWN_CATEGORY = "emotional_distress"
+
+
+def verdict(tracker: Tracker) -> Dict[str, Any]:
+    """The detector's verdict on the latest message: a known category and its score."""
+    found = tracker.latest_message.get("distress") or {}
+    category = found.get("category")
+    score = found.get("score")
+    return {
+        "category": category if category in DISTRESS_CATEGORIES else UNKNOWN_CATEGORY,
+        "score": float(score) if isinstance(score, (int, float)) else 0.0,
+    }
+
+
+def record_detection(conversation_id: str, category: str, score: float, response: str) -> None:
+    """Keep the fact of the detection for audit and explanation; a failure must not stop the care."""
+    try:
+        with open_session() as session:
+            session.add(
+                DistressDetection(
+                    conversation_id=conversation_id, category=category, score=score,
+                    response=response, detected_at=datetime.now(timezone.utc),
+                )
+            )
+    except SQLAlchemyError:
+        pass
+
+
+class ActionRespondToDistress(Action):
+    def name(self) -> Text:
+        return "action_respond_to_distress"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        found = verdict(tracker)
+        category = found["category"]
+        if category == SELF_HARM:
+            resources = current_policy().distress.describe_crisis_resources()
+            dispatcher.utter_message(response="utter_distress_self_harm", resources=resources)
+            record_detection(tracker.sender_id, category, found["score"], "crisis_resources_and_handoff")
+            return queue_for_person(dispatcher, tracker, "distress_self_harm")
+        dispatcher.utter_message(response=f"utter_distress_{category}")
+        if tracker.get_slot(STATUS_SLOT) == WAITING:
+            return self._reassure(dispatcher, tracker, category, found["score"])
+        if not current_policy().handoff.hours.is_open(datetime.now(timezone.utc)):
+            dispatcher.utter_message(response="utter_distress_after_hours", **_contact())
+        dispatcher.utter_message(response="utter_distress_offer_person")
+        record_detection(tracker.sender_id, category, found["score"], "offered_person")
+        return _leave_any_form(tracker)
+
+    def _reassure(self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str, score: float) -> List[EventType]:
+        queue_for_person(CollectingDispatcher(), tracker, "distress")  # moves them up; they already know they're queued
+        with open_session() as session:
+            handoff = waiting_handoff(session, tracker.sender_id)
+            position = queue_position(session, handoff) if handoff else 1
+        dispatcher.utter_message(response="utter_distress_person_coming", position=position)
+        record_detection(tracker.sender_id, category, score, "told_person_is_coming")
+        return []
