@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from bot.privacy.conversations import delete_conversations, tracker_engine
 from bot.privacy.subject_access import conversation_ids
 from bot.store.database import open_session
-from bot.store.models import ConsentRecord, Customer, CustomerConversation, ErasureReceipt, Handoff
+from bot.store.models import ConsentRecord, Customer, CustomerConversation, DistressDetection, ErasureReceipt, Handoff
 
 ERASED = "(erased)"
 
@@ -49,6 +49,8 @@ def erase_customer(
         session.execute(delete(CustomerConversation).where(CustomerConversation.customer_id == customer_id))
         if conversations:
             session.execute(delete(Handoff).where(Handoff.conversation_id.in_(conversations)))
+            # What the distress detector noticed (health, bereavement...) is the most sensitive of all.
+            session.execute(delete(DistressDetection).where(DistressDetection.conversation_id.in_(conversations)))
         for order in customer.orders:
             order.shipping_address = ERASED
         customer.name = ERASED

@@ -1,6 +1,7 @@
 """Retention: delete what Candor no longer needs, on the schedule `policy.yml` sets.
 
-Conversations go `conversations_days` after their last message; consent records go
+Conversations go `conversations_days` after their last message, with what was recorded about
+them (links to a customer, distress detections); consent records go
 `consent_records_days` after they were made (the latest one for a purpose is kept while it is
 still in force, since it is the proof the customer agreed).
 """
@@ -21,7 +22,7 @@ from sqlalchemy.orm import aliased
 from bot.policy import Retention, current_policy
 from bot.privacy.conversations import conversations_idle_since, delete_conversations, tracker_engine
 from bot.store.database import open_session
-from bot.store.models import ConsentDecision, ConsentRecord, CustomerConversation
+from bot.store.models import ConsentDecision, ConsentRecord, CustomerConversation, DistressDetection
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def purge(now: datetime, *, retention: Optional[Retention] = None, shop: Optiona
     with open_session(shop) as session:
         if idle:
             session.execute(delete(CustomerConversation).where(CustomerConversation.conversation_id.in_(idle)))
+            session.execute(delete(DistressDetection).where(DistressDetection.conversation_id.in_(idle)))
         newer = aliased(ConsentRecord)
         superseded = select(newer.id).where(
             newer.customer_id == ConsentRecord.customer_id,

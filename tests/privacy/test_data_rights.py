@@ -23,7 +23,7 @@ from bot.privacy.history import ORDER_HISTORY
 from bot.privacy.subject_access import export, summary
 from bot.store.customers import link_conversation
 from bot.store.database import cached_engine, open_session
-from bot.store.models import Customer, ErasureReceipt
+from bot.store.models import Customer, DistressDetection, ErasureReceipt
 from bot.store.seed import init_database
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
@@ -53,6 +53,7 @@ def ada_in_conversation(url: str) -> None:
     store_conversation(url, "chat-someone-else", "where is order 104510", "C10002")
     with open_session(url) as session:
         link_conversation(session, session.get(Customer, ADA), "chat-ada", NOW)
+        session.add(DistressDetection(conversation_id="chat-ada", category="bereavement", score=0.9, response="offered_person", detected_at=NOW))
         record_decision(session, ADA, ORDER_HISTORY, True, NOW, Where("rest", "chat-ada"))
 
 
@@ -126,6 +127,8 @@ def test_erasure_leaves_a_receipt_that_says_what_but_not_whose(shop_database):
     assert receipt.reference == erasure.reference and receipt.reference.startswith("ER-")
     assert (receipt.conversations_erased, receipt.consent_records_erased, receipt.orders_anonymised) == (1, 1, 5)
     assert conversation_events(cached_engine(shop_database), ["chat-ada"]) == {"chat-ada": []}
+    with open_session() as session:
+        assert session.execute(select(DistressDetection)).first() is None  # sensitive, so erased too
 
 
 def test_an_erased_customer_cannot_sign_in_again(shop_database):

@@ -18,7 +18,7 @@ from bot.privacy.history import ORDER_HISTORY
 from bot.privacy.retention import PurgeSchedule, purge
 from bot.store.customers import link_conversation
 from bot.store.database import cached_engine, open_session
-from bot.store.models import ConsentRecord, Customer, CustomerConversation
+from bot.store.models import ConsentRecord, Customer, CustomerConversation, DistressDetection
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 RETENTION = current_policy().privacy.retention
@@ -42,6 +42,7 @@ def test_conversations_go_after_their_retention_period_and_recent_ones_stay(shop
     conversation(shop_database, "recent", recent)
     with open_session() as session:
         link_conversation(session, session.get(Customer, 1), "old", old)
+        session.add(DistressDetection(conversation_id="old", category="health", score=0.8, response="offered_person", detected_at=old))
 
     result = purge(NOW)
 
@@ -50,6 +51,7 @@ def test_conversations_go_after_their_retention_period_and_recent_ones_stay(shop
     assert events["old"] == [] and len(events["recent"]) == 2
     with open_session() as session:
         assert session.execute(select(CustomerConversation)).first() is None
+        assert session.execute(select(DistressDetection)).first() is None
 
 
 def test_old_consent_records_go_but_the_proof_of_a_yes_in_force_stays(shop_database):
