@@ -17,7 +17,7 @@ from bot.policy import Policy, current_policy
 from bot.privacy.consent import ConsentState, consent_expires_at, consent_state, latest_decision
 from bot.privacy.conversations import conversation_events, tracker_engine
 from bot.store.database import open_session
-from bot.store.models import ConsentRecord, Customer, CustomerConversation, Order
+from bot.store.models import ConsentRecord, Customer, CustomerConversation, DistressDetection, Order
 from bot.store.shop import format_money
 
 EXPORT_FORMAT = "candor.subject-access/1"
@@ -36,6 +36,13 @@ def customer_by_claim(session: Session, claim: str) -> Optional[Customer]:
 def conversation_ids(session: Session, customer_id: int) -> List[str]:
     query = select(CustomerConversation.conversation_id).where(CustomerConversation.customer_id == customer_id)
     return sorted(session.execute(query).scalars())
+
+
+def _distress_detections(session: Session, conversations: List[str]) -> List[DistressDetection]:
+    if not conversations:
+        return []
+    query = select(DistressDetection).where(DistressDetection.conversation_id.in_(conversations)).order_by(DistressDetection.detected_at)
+    return list(session.execute(query).scalars())
 
 
 def consent_records(session: Session, customer_id: int) -> List[ConsentRecord]:
@@ -65,6 +72,12 @@ def summary(session: Session, customer: Customer, now: datetime, policy: Optiona
             lines.append(f"- You said no to me using {purpose.uses} (on {record.decided_at:%d %B %Y}), so I don't.")
         else:
             lines.append(f"- I don't use {purpose.uses}: you haven't been asked under the current wording.")
+    noticed = len(_distress_detections(session, conversation_ids(session, customer.id)))
+    if noticed:
+        lines.append(
+            f"- {noticed} note{'s' if noticed != 1 else ''} that you seemed to be going through a hard time, "
+            "so a person could help you quickly (the category only, never your words)."
+        )
     lines.append(
         f"- {conversations} conversation{'s' if conversations != 1 else ''} with me, stored with personal details removed "
         f"and deleted {policy.privacy.retention.conversations_days} days after the last message."
@@ -85,6 +98,10 @@ def export(customer_id: int, now: datetime, *, shop: Optional[Engine] = None, tr
             raise LookupError(f"no customer with id {customer_id}")
         record = _record(session, customer, now)
         conversations = conversation_ids(session, customer_id)
+        record["distress_detections"] = [
+            {"conversation_id": d.conversation_id, "category": d.category, "score": d.score, "response": d.response, "detected_at": d.detected_at.isoformat()}
+            for d in _distress_detections(session, conversations)
+        ]
     record["conversations"] = conversation_events(tracker or tracker_engine(), conversations)
     return record
 

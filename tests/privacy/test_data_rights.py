@@ -76,6 +76,7 @@ def test_the_summary_says_what_is_held_and_why(shop_database):
     assert "5 orders" in text and "sales records" in text
     assert "You agreed on 27 November 2026" in text
     assert "1 conversation with me" in text and "30 days" in text
+    assert "1 note that you seemed to be going through a hard time" in text
     assert "delete my data" in text
 
 
@@ -89,6 +90,7 @@ def test_the_export_holds_profile_orders_consent_and_conversations(shop_database
     assert all("lines" in order and "total" in order for order in data["orders"])
     assert [record["decision"] for record in data["consent_records"]] == ["granted"]
     assert len(data["consent_records"][0]["wording_sha256"]) == 64
+    assert [d["category"] for d in data["distress_detections"]] == ["bereavement"]
     assert list(data["conversations"]) == ["chat-ada"]  # only the conversations she signed in to
     assert any(event["event"] == "user" for event in data["conversations"]["chat-ada"])
 
