@@ -10,10 +10,10 @@ import argparse
 import sys
 from typing import List, Optional
 
-from bot.cli import data_rights, database, eval_nlu, handoffs, redact, serve, train, validate
+from bot.cli import data_rights, database, eval_distress, eval_nlu, handoffs, redact, serve, train, validate
 from bot.cli.errors import CommandError
 
-COMMANDS = (train, serve, validate, database, handoffs, data_rights, eval_nlu, redact)
+COMMANDS = (train, serve, validate, database, handoffs, data_rights, eval_nlu, eval_distress, redact)
 
 
 def build_parser() -> argparse.ArgumentParser:
