@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Text
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Text
 
 import spacy
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -62,7 +62,8 @@ class DistressDetector(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            # Examples per category (and `none`) for the text classifier, relative to the project.
+            # Examples per category (and `none`) for the text classifier. Relative paths are read
+            # from where `rasa train` runs: the project root.
             "training_data": "data/distress/train.yml",
             # Phrases, idioms and negation words for the lexicon.
             "lexicon": "data/distress/lexicon.yml",
@@ -146,8 +147,6 @@ class DistressDetector(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource, classifier=nlp, lexicon=lexicon)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self.classifier is None or self.lexicon is None:
-            raise RuntimeError("DistressDetector has not been trained or loaded; run `candor train`")
         for message in messages:
             verdict = self.assess(message.get(TEXT) or "")
             message.set(DISTRESS, verdict, add_to_output=True)
@@ -164,7 +163,8 @@ class DistressDetector(GraphComponent, IntentClassifier):
 
     def category_scores(self, texts: Sequence[str]) -> List[Dict[str, float]]:
         """Per text, each category's score: the higher of the lexicon's and the classifier's."""
-        assert self.classifier is not None and self.lexicon is not None
+        if self.classifier is None or self.lexicon is None:
+            raise RuntimeError("DistressDetector has not been trained or loaded; run `candor train`")
         docs = [self.classifier.make_doc(text) for text in texts]
         readings = [self.lexicon.read(doc) for doc in docs]
         learned = category_scores(
@@ -192,7 +192,7 @@ def _put_intent_first(message: Message, score: float) -> None:
     message.set(INTENT_RANKING_KEY, [distress, *ranking], add_to_output=True)
 
 
-def _masked(doc: Doc, ignored: set) -> Doc:
+def _masked(doc: Doc, ignored: Set[int]) -> Doc:
     """The doc without the ignored tokens (idioms, negated phrases), for the classifier."""
     kept = [token for token in doc if token.i not in ignored]
     return Doc(doc.vocab, words=[t.text for t in kept], spaces=[bool(t.whitespace_) for t in kept])

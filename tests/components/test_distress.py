@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
+import yaml
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.distress import DistressDetector
 from bot.policy import DISTRESS_CATEGORIES, current_policy
+from bot.settings import PROJECT_ROOT
 from tests.components.conftest import detector_config
 
 RANKING = [{"name": "get_refund", "confidence": 0.7}, {"name": "complaint", "confidence": 0.2}]
@@ -167,3 +169,11 @@ def test_an_untrained_detector_refuses_to_guess(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError, match="not been trained"):
         untrained.process([Message({"text": "hello"})])
+
+
+def test_the_detector_runs_last_so_it_overrides_every_other_classifier() -> None:
+    pipeline = yaml.safe_load((PROJECT_ROOT / "bot" / "config.yml").read_text())["pipeline"]
+    names = [component["name"] for component in pipeline]
+
+    assert names[-1] == "bot.components.distress.DistressDetector"
+    assert "FallbackClassifier" in names[:-1]
