@@ -24,8 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.handoff import STATUS_SLOT, WAITING, _contact, _leave_any_form, queue_for_person
 from bot.policy import DISTRESS_CATEGORIES, current_policy
 from bot.store.database import open_session
-from bot.store.handoffs import queue_position, waiting_handoff
-from bot.store.models import DistressDetection
+from bot.store.handoffs import open_handoff, queue_position, waiting_handoff
+from bot.store.models import DistressDetection, HandoffStatus
 
 SELF_HARM = "self_harm"
 # When the verdict is missing (a model trained before the detector), care is still the answer.
@@ -68,8 +68,14 @@ class ActionRespondToDistress(Action):
             resources = current_policy().distress.describe_crisis_resources()
             dispatcher.utter_message(response="utter_distress_self_harm", resources=resources)
             record_detection(tracker.sender_id, category, found["score"], "crisis_resources_and_handoff")
+            if self._person_is_with_them(tracker):
+                return []
             return queue_for_person(dispatcher, tracker, "distress_self_harm")
         dispatcher.utter_message(response=f"utter_distress_{category}")
+        if self._person_is_with_them(tracker):
+            dispatcher.utter_message(response="utter_distress_person_here")
+            record_detection(tracker.sender_id, category, found["score"], "told_person_is_here")
+            return []
         if tracker.get_slot(STATUS_SLOT) == WAITING:
             return self._reassure(dispatcher, tracker, category, found["score"])
         if not current_policy().handoff.hours.is_open(datetime.now(timezone.utc)):
@@ -77,6 +83,13 @@ class ActionRespondToDistress(Action):
         dispatcher.utter_message(response="utter_distress_offer_person")
         record_detection(tracker.sender_id, category, found["score"], "offered_person")
         return _leave_any_form(tracker)
+
+    @staticmethod
+    def _person_is_with_them(tracker: Tracker) -> bool:
+        """An agent has already taken the conversation: they read every message, no new queueing."""
+        with open_session() as session:
+            handoff = open_handoff(session, tracker.sender_id)
+            return handoff is not None and handoff.status is HandoffStatus.ASSIGNED
 
     def _reassure(self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str, score: float) -> List[EventType]:
         queue_for_person(CollectingDispatcher(), tracker, "distress")  # moves them up; they already know they're queued

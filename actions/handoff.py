@@ -17,7 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.policy import current_policy
 from bot.store.database import open_session
-from bot.store.handoffs import cancel_handoff, queue_position, raise_priority, request_handoff, waiting_handoff
+from bot.store.handoffs import cancel_handoff, open_handoff, queue_position, raise_priority, request_handoff, waiting_handoff
+from bot.store.models import HandoffStatus
 
 STATUS_SLOT = "handoff_status"
 WAITING = "waiting"
@@ -116,10 +117,12 @@ class ActionHandoffWaiting(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         now = datetime.now(timezone.utc)
         with open_session() as session:
-            handoff = waiting_handoff(session, tracker.sender_id)
+            handoff = open_handoff(session, tracker.sender_id)
             if handoff is None:
                 dispatcher.utter_message(response="utter_handoff_closed")
                 return [SlotSet(STATUS_SLOT, None)]
+            if handoff.status is HandoffStatus.ASSIGNED:
+                return []  # a person is answering: the assistant stays silent; the message is kept for them
             if intent == WITHDRAW_INTENT:
                 cancel_handoff(session, tracker.sender_id, now)
                 dispatcher.utter_message(response="utter_handoff_withdrawn")

@@ -22,12 +22,14 @@ CONFIG = PROJECT_ROOT / "bot" / "config.yml"
 DOMAIN = PROJECT_ROOT / "bot" / "domain"
 TRAINING_DATA = [PROJECT_ROOT / "data" / part for part in ("nlu", "rules", "stories")]
 COMPONENTS = PROJECT_ROOT / "bot" / "components"
+# Read by the distress detector during training, though not Rasa training data itself.
+COMPONENT_DATA = PROJECT_ROOT / "data" / "distress"
 MODELS_DIR = PROJECT_ROOT / "models"
 
 
 def training_inputs() -> List[Path]:
     """Every file whose content changes what `rasa train` produces, in a stable order."""
-    roots = [CONFIG, DOMAIN, *TRAINING_DATA, COMPONENTS]
+    roots = [CONFIG, DOMAIN, *TRAINING_DATA, COMPONENTS, COMPONENT_DATA]
     files: List[Path] = []
     for root in roots:
         if root.is_file():

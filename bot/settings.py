@@ -28,3 +28,8 @@ def tracker_store_url() -> str:
 def redis_url() -> str | None:
     """Redis for the lock store; unset means an in-memory lock store (one server process)."""
     return os.environ.get("CANDOR_REDIS_URL") or None
+
+
+def agent_token() -> str | None:
+    """The agent console's shared secret; unset means the console is switched off."""
+    return os.environ.get("CANDOR_AGENT_TOKEN") or None

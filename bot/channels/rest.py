@@ -19,6 +19,8 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.outbox import OUTBOX
+
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARACTERS = 20_000
@@ -103,6 +105,7 @@ class ValidatingRestInput(RestInput):
             except Exception:
                 logger.exception("Handling a REST message failed.")
                 return response.json(collector.messages + [APOLOGY], status=500)
-            return response.json(collector.messages)
+            # Anything a person from the team wrote since the last request goes out with this reply.
+            return response.json(OUTBOX.collect(fields["sender"]) + collector.messages)
 
         return webhook

@@ -17,6 +17,7 @@ from bot.launcher import CREDENTIALS, ENDPOINTS, Launch, LaunchError, Servers
 from bot.store.seed import init_database
 
 TOKEN_FILE = settings.VAR_DIR / "api-token"
+AGENT_TOKEN_FILE = settings.VAR_DIR / "agent-token"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,15 +50,24 @@ def current_model() -> Path:
 
 def api_token() -> str:
     """`CANDOR_API_TOKEN`, else a random token kept in var/api-token (readable only by you)."""
-    token = os.environ.get("CANDOR_API_TOKEN")
+    return _token("CANDOR_API_TOKEN", TOKEN_FILE)
+
+
+def agent_token() -> str:
+    """`CANDOR_AGENT_TOKEN`, else a random token kept in var/agent-token (readable only by you)."""
+    return _token("CANDOR_AGENT_TOKEN", AGENT_TOKEN_FILE)
+
+
+def _token(variable: str, file: Path) -> str:
+    token = os.environ.get(variable)
     if token:
         return token
-    if TOKEN_FILE.exists():
-        return TOKEN_FILE.read_text().strip()
-    TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
+    if file.exists():
+        return file.read_text().strip()
+    file.parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(24)
-    TOKEN_FILE.touch(mode=0o600)
-    TOKEN_FILE.write_text(token)
+    file.touch(mode=0o600)
+    file.write_text(token)
     return token
 
 
@@ -73,7 +83,10 @@ def _stop_on_signals() -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    launch = Launch(model=current_model(), api_token=api_token(), host=args.host, rasa_port=args.port)
+    launch = Launch(
+        model=current_model(), api_token=api_token(), host=args.host, rasa_port=args.port,
+        environment={"CANDOR_AGENT_TOKEN": agent_token()},
+    )
     init_database()
     _stop_on_signals()
     print("Starting the action server and the Rasa server (this takes about half a minute)...", flush=True)
@@ -109,12 +122,16 @@ def run_shell(args: argparse.Namespace) -> int:
 def _banner(launch: Launch) -> str:
     url = launch.rasa_url
     token_source = "$CANDOR_API_TOKEN" if os.environ.get("CANDOR_API_TOKEN") else str(TOKEN_FILE.relative_to(settings.PROJECT_ROOT))
+    agent_token_source = (
+        "$CANDOR_AGENT_TOKEN" if os.environ.get("CANDOR_AGENT_TOKEN") else str(AGENT_TOKEN_FILE.relative_to(settings.PROJECT_ROOT))
+    )
     return f"""
 Candor is running. Stop it with Ctrl-C.
 
   Chat over REST     POST {url}/webhooks/rest/webhook   body: {{"sender": "you", "message": "hello"}}
   Chat over socket.io {url}/socket.io   (events: user_uttered, bot_uttered)
   HTTP API           {url}/status?token=...   (token in {token_source})
+  Agent console      {url}/webhooks/agent/   (agent token in {agent_token_source})
   Action server      {launch.actions_url}/health
 
 Try it:

@@ -20,7 +20,8 @@ from bot.cli.errors import CommandError
 from bot.model import CONFIG, DOMAIN, TRAINING_DATA
 from bot.settings import PROJECT_ROOT
 
-ACTIONS_DIR = PROJECT_ROOT / "actions"
+# Code that sends responses by name: the actions, and the channels (the agent console's hand-back).
+CODE_SENDING_RESPONSES = (PROJECT_ROOT / "actions", PROJECT_ROOT / "bot" / "channels")
 # Responses Rasa itself sends: `utter_default` from action_default_fallback.
 RASA_DEFAULT_RESPONSES = {"utter_default"}
 # Intents an NLU component sets instead of learning from examples (the distress detector's, like
@@ -69,7 +70,7 @@ def problems() -> List[str]:
         f"utter_ask_{slot}" for form in domain.forms.values() for slot in form.get("required_slots", [])
     }
     sent_elsewhere = (
-        responses_named_in_code(sorted(ACTIONS_DIR.rglob("*.py")), responses)
+        responses_named_in_code(sorted(path for folder in CODE_SENDING_RESPONSES for path in folder.rglob("*.py")), responses)
         | form_questions
         | RASA_DEFAULT_RESPONSES
     )

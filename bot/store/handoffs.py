@@ -99,3 +99,37 @@ def cancel_handoff(session: Session, conversation_id: str, now: datetime) -> boo
     handoff.updated_at = now
     session.flush()
     return True
+
+
+def open_handoff(session: Session, conversation_id: str) -> Handoff | None:
+    """The conversation's handoff while a person is still to come or is with the customer."""
+    query = (
+        select(Handoff)
+        .where(
+            Handoff.conversation_id == conversation_id,
+            Handoff.status.in_([HandoffStatus.WAITING, HandoffStatus.ASSIGNED]),
+        )
+        .order_by(Handoff.requested_at.desc(), Handoff.id.desc())
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def assign_handoff(session: Session, conversation_id: str, now: datetime) -> Handoff | None:
+    """An agent takes the conversation out of the queue; None if it is not waiting."""
+    handoff = waiting_handoff(session, conversation_id)
+    if handoff is None:
+        return None
+    handoff.status, handoff.updated_at = HandoffStatus.ASSIGNED, now
+    session.flush()
+    return handoff
+
+
+def close_handoff(session: Session, conversation_id: str, now: datetime) -> Handoff | None:
+    """The agent hands the conversation back to the assistant; None if no person was due."""
+    handoff = open_handoff(session, conversation_id)
+    if handoff is None:
+        return None
+    handoff.status, handoff.updated_at = HandoffStatus.CLOSED, now
+    session.flush()
+    return handoff

@@ -403,3 +403,18 @@ class DistressDetection(Base):
     # What the assistant did: "crisis_resources_and_handoff", "offered_person", "told_person_is_coming".
     response: Mapped[str] = Column(String(60), nullable=False)
     detected_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+
+
+class AgentAction(Base):
+    """Who did what from the agent console, and when: the record of every human intervention.
+
+    What an agent wrote is in the conversation itself (redacted like everything stored there).
+    """
+
+    __tablename__ = "agent_actions"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    agent: Mapped[str] = Column(String(80), nullable=False)
+    action: Mapped[str] = Column(String(24), nullable=False)  # view, take, reply, hand_back
+    conversation_id: Mapped[str | None] = Column(String(255), index=True)
+    at: Mapped[datetime] = Column(UTCDateTime, nullable=False)

@@ -15,6 +15,8 @@ def test_the_fingerprint_covers_config_domain_data_and_custom_components() -> No
     assert any(name.startswith("data/nlu/") for name in inputs)
     assert any(name.startswith("data/rules/") for name in inputs)
     assert "bot/components/handoff_policy.py" in inputs
+    assert {"data/distress/train.yml", "data/distress/lexicon.yml"} <= inputs  # the distress detector learns from these
+    assert "data/distress/eval.csv" not in inputs  # evaluation data never changes the model
     assert not any(name.startswith("data/tests/") for name in inputs), "conversation tests don't change the model"
 
 

@@ -20,6 +20,7 @@ from bot.launcher import Launch, LaunchError, Servers
 from bot.store.seed import init_database
 
 API_TOKEN = "e2e-test-token"
+AGENT_TOKEN = "e2e-agent-token"
 
 
 @dataclass
@@ -118,7 +119,10 @@ def embedded_configuration(folder: Path) -> Callable[[ExitStack], Dict[str, str]
     def environment(resources: ExitStack) -> Dict[str, str]:
         database_url = f"sqlite:///{folder / 'embedded.db'}"
         init_database(database_url)
-        return {"CANDOR_DATABASE_URL": database_url, "CANDOR_TRACKER_STORE_URL": database_url, "CANDOR_REDIS_URL": ""}
+        return {
+            "CANDOR_DATABASE_URL": database_url, "CANDOR_TRACKER_STORE_URL": database_url, "CANDOR_REDIS_URL": "",
+            "CANDOR_AGENT_TOKEN": AGENT_TOKEN,
+        }
 
     return environment
 
