@@ -108,11 +108,13 @@ class DistressDetector(GraphComponent, IntentClassifier):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """The training files' contents, so editing them retrains the component (Rasa's cache)."""
+        """The training files and the training code, so editing either retrains it (Rasa's cache)."""
         digest = hashlib.sha256()
         for key in ("training_data", "lexicon"):
             path = Path(config[key])
             digest.update(path.read_bytes() if path.is_file() else b"missing")
+        for module in ("distress.py", "distress_lexicon.py", "distress_textcat.py"):
+            digest.update((Path(__file__).parent / module).read_bytes())
         return digest.hexdigest()
 
     def train(self, training_data: TrainingData) -> Resource:
