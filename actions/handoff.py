@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.policy import current_policy
 from bot.store.database import open_session
-from bot.store.handoffs import cancel_handoff, open_handoff, queue_position, raise_priority, request_handoff, waiting_handoff
+from bot.store.handoffs import cancel_handoff, open_handoff, queue_position, raise_priority, request_handoff
 from bot.store.models import HandoffStatus
 
 STATUS_SLOT = "handoff_status"

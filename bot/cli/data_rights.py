@@ -22,9 +22,9 @@ from bot.cli.errors import CommandError
 from bot.privacy.consent import Where, withdraw_all
 from bot.privacy.erasure import erase_customer, is_erased
 from bot.privacy.retention import purge
-from bot.privacy.subject_access import customer_by_claim, export, summary
+from bot.privacy.subject_access import export, summary
+from bot.store.customers import customer_by_claim
 from bot.store.database import open_session
-from bot.store.models import Customer
 
 OPERATIONS = {
     "show": "summarise what is held about the customer and why",

@@ -19,7 +19,6 @@ Three kinds of input:
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import os
@@ -29,6 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
+from bot.cli.csvfiles import read_csv_rows
 from bot.cli.errors import CommandError
 from bot.policy import DISTRESS_CATEGORIES
 
@@ -90,7 +90,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def read_labelled(path: Path) -> List[Tuple[str, str]]:
     """(text, label) pairs from a `text,label` CSV; unknown labels are refused by name."""
-    rows = _read_csv(path, {"text", "label"})
+    rows = read_csv_rows(path, ("label", "text"))
     examples = [(row["text"].strip(), row["label"].strip()) for row in rows if (row["text"] or "").strip()]
     unknown = sorted({label for _, label in examples} - set(LABELS))
     if unknown:
@@ -100,7 +100,7 @@ def read_labelled(path: Path) -> List[Tuple[str, str]]:
 
 def read_all_none(path: Path) -> List[Tuple[str, str]]:
     """Every non-empty `text` of a CSV, labelled `none`."""
-    rows = _read_csv(path, {"text"})
+    rows = read_csv_rows(path, ("text",))
     return _non_empty([(row["text"].strip(), NONE) for row in rows if (row["text"] or "").strip()], path)
 
 
@@ -224,24 +224,6 @@ def trained_detector() -> DistressDetector:
         except (LexiconError, TrainingDataError) as error:
             raise CommandError(str(error)) from None
     return detector
-
-
-def _read_csv(path: Path, columns: set) -> List[Dict[str, str]]:
-    if not path.is_file():
-        raise CommandError(f"no such file: {path}")
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            missing = columns - set(reader.fieldnames or [])
-            if missing:
-                raise CommandError(
-                    f"{path} needs the columns {' and '.join(sorted(columns))} (missing: {', '.join(sorted(missing))})"
-                )
-            return list(reader)
-    except UnicodeDecodeError:
-        raise CommandError(f"{path} is not UTF-8 text") from None
-    except csv.Error as error:
-        raise CommandError(f"{path} is not valid CSV: {error}") from None
 
 
 def _non_empty(examples: List[Tuple[str, str]], path: Path) -> List[Tuple[str, str]]:

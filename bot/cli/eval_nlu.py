@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import json
 import logging
 import os
@@ -18,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
+from bot.cli.csvfiles import read_csv_rows
 from bot.cli.errors import CommandError
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -49,19 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def read_examples(path: Path) -> List[Tuple[str, str]]:
     """(text, intent) pairs; a clear error for a missing file, missing columns or empty rows."""
-    if not path.is_file():
-        raise CommandError(f"no such file: {path}")
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            missing = {"text", "intent"} - set(reader.fieldnames or [])
-            if missing:
-                raise CommandError(f"{path} needs the columns text and intent (missing: {', '.join(sorted(missing))})")
-            examples = [(row["text"].strip(), row["intent"].strip()) for row in reader if row["text"] and row["intent"]]
-    except UnicodeDecodeError:
-        raise CommandError(f"{path} is not UTF-8 text") from None
-    except csv.Error as error:
-        raise CommandError(f"{path} is not valid CSV: {error}") from None
+    rows = read_csv_rows(path, ("text", "intent"))
+    examples = [(row["text"].strip(), row["intent"].strip()) for row in rows if row["text"] and row["intent"]]
     if not examples:
         raise CommandError(f"{path} has no rows with both text and intent")
     return examples

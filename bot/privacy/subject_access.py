@@ -23,16 +23,6 @@ from bot.store.shop import format_money
 EXPORT_FORMAT = "candor.subject-access/1"
 
 
-def customer_by_claim(session: Session, claim: str) -> Optional[Customer]:
-    """The customer with this customer number or email (operators' tools; chat also asks a postcode)."""
-    from bot.store.customers import customer_by_email, parse_customer_number
-
-    number = parse_customer_number(claim)
-    if number:
-        return session.execute(select(Customer).where(Customer.customer_number == number)).scalar_one_or_none()
-    return customer_by_email(session, claim)
-
-
 def conversation_ids(session: Session, customer_id: int) -> List[str]:
     query = select(CustomerConversation.conversation_id).where(CustomerConversation.customer_id == customer_id)
     return sorted(session.execute(query).scalars())
@@ -55,10 +45,11 @@ def summary(session: Session, customer: Customer, now: datetime, policy: Optiona
     policy = policy or current_policy()
     consent = policy.privacy.consent
     orders = len(customer.orders)
-    conversations = len(conversation_ids(session, customer.id))
+    held = conversation_ids(session, customer.id)
+    conversations = len(held)
     lines = [
         f"Here's what we hold about you, customer {customer.customer_number}:",
-        f"- Your account: name, email address, postcode and address, to deliver your orders and contact you.",
+        "- Your account: name, email address, postcode and address, to deliver your orders and contact you.",
         f"- {orders} order{'s' if orders != 1 else ''}, which the law requires us to keep as sales records.",
         f"- Newsletter: {'subscribed' if customer.newsletter_opt_in else 'not subscribed'}.",
     ]
@@ -72,7 +63,7 @@ def summary(session: Session, customer: Customer, now: datetime, policy: Optiona
             lines.append(f"- You said no to me using {purpose.uses} (on {record.decided_at:%d %B %Y}), so I don't.")
         else:
             lines.append(f"- I don't use {purpose.uses}: you haven't been asked under the current wording.")
-    noticed = len(_distress_detections(session, conversation_ids(session, customer.id)))
+    noticed = len(_distress_detections(session, held))
     if noticed:
         lines.append(
             f"- {noticed} note{'s' if noticed != 1 else ''} that you seemed to be going through a hard time, "
