@@ -104,8 +104,10 @@ class ActionAskOrderId(Action):
                 {"title": f"{order.id}, placed {day(order.placed_at.date())} ({order.status.value})", "payload": "/inform" + json.dumps({"order_id": str(order.id)})}
                 for order in orders
             ]
+            grounds = history.grounds() if history and buttons else None
         if buttons:
-            dispatcher.utter_message(response="utter_order_choice", buttons=buttons)
+            # What was used, and under which consent, travels with the message for "why?" and the audit.
+            dispatcher.utter_message(response="utter_order_choice", buttons=buttons, history_used=grounds)
         else:
             dispatcher.utter_message(response="utter_ask_order_id")
         return []

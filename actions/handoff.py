@@ -101,7 +101,10 @@ def queue_for_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason:
         dispatcher.utter_message(response="utter_handoff_failed", **_contact())
         return _leave_any_form(tracker)
     response = "utter_handoff_requested" if policy.hours.is_open(now) else "utter_handoff_requested_after_hours"
-    dispatcher.utter_message(response=response, position=position, **_contact())
+    # The reason and priority travel with the message, so the audit trail and "why?" can tell.
+    dispatcher.utter_message(
+        response=response, position=position, handoff={"reason": reason, "priority": priority}, **_contact()
+    )
     return _leave_any_form(tracker) + [SlotSet(STATUS_SLOT, WAITING)]
 
 

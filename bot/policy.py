@@ -199,12 +199,54 @@ class Privacy(BaseModel):
     redaction: Redaction
 
 
+class ChangelogEntry(BaseModel):
+    """What changed in one version of the policy file, and when."""
+
+    version: int
+    date: str = Field(..., min_length=1)
+    changes: List[str] = Field(..., min_items=1)
+
+
+class Assistant(BaseModel):
+    """What the assistant says about itself: its purpose, what it can and can't do, how it works."""
+
+    purpose: str = Field(..., min_length=1)
+    can: List[str] = Field(..., min_items=1)
+    cannot: List[str] = Field(..., min_items=1)
+    how_it_works: List[str] = Field(..., min_items=1)
+
+
+class Audit(BaseModel):
+    """What the audit trail may record besides the assistant's decisions."""
+
+    recorded_slot_values: List[str] = Field(default_factory=list)
+
+
+class Review(BaseModel):
+    """Which turns a person checks so the assistant learns from its mistakes."""
+
+    confidence_below: float = Field(..., ge=0, le=1)
+
+
 class Policy(BaseModel):
     version: int
+    changelog: List[ChangelogEntry] = Field(..., min_items=1)
+    assistant: Assistant
+    audit: Audit
+    review: Review
     notices: Notices
     handoff: Handoff
     distress: Distress
     privacy: Privacy
+
+    @validator("changelog")
+    def _newest_first_and_current(cls, changelog: List[ChangelogEntry], values: Dict) -> List[ChangelogEntry]:
+        versions = [entry.version for entry in changelog]
+        if versions != sorted(versions, reverse=True) or len(set(versions)) != len(versions):
+            raise ValueError("list each version once, newest first")
+        if "version" in values and versions[0] != values["version"]:
+            raise ValueError(f"the newest entry is for version {versions[0]}, but the policy is version {values['version']}: say what changed")
+        return changelog
 
 
 def load_policy(path: Optional[Path] = None) -> Policy:

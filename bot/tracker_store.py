@@ -47,7 +47,7 @@ STRUCTURAL_FIELDS = frozenset(
         "kill_on_user_msg",
     }
 )
-STRUCTURAL_PARSE_DATA_FIELDS = frozenset({"intent", "intent_ranking", "response_selector", "message_id"})
+STRUCTURAL_PARSE_DATA_FIELDS = frozenset({"intent", "intent_ranking", "response_selector", "message_id", "distress"})
 STRUCTURAL_ENTITY_FIELDS = frozenset(
     {
         "entity", "start", "end", "extractor", "processors", "role", "group",

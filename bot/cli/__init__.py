@@ -10,10 +10,27 @@ import argparse
 import sys
 from typing import List, Optional
 
-from bot.cli import data_rights, database, eval_distress, eval_nlu, handoffs, redact, serve, train, validate
+from bot.cli import (
+    audit,
+    data_rights,
+    database,
+    eval_distress,
+    eval_nlu,
+    handoffs,
+    policy,
+    redact,
+    report,
+    review,
+    serve,
+    train,
+    validate,
+)
 from bot.cli.errors import CommandError
 
-COMMANDS = (train, serve, validate, database, handoffs, data_rights, eval_nlu, eval_distress, redact)
+COMMANDS = (
+    train, serve, validate, database, handoffs, data_rights, eval_nlu, eval_distress, redact,
+    audit, review, report, policy,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

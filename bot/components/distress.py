@@ -109,6 +109,8 @@ class DistressDetector(GraphComponent, IntentClassifier):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """The training files and the training code, so editing either retrains it (Rasa's cache)."""
+        # Rasa may pass only the settings written in config.yml here, without the defaults.
+        config = {**cls.get_default_config(), **config}
         digest = hashlib.sha256()
         for key in ("training_data", "lexicon"):
             path = Path(config[key])

@@ -18,31 +18,26 @@ It learns nothing from data; names of intents, actions and slots are configurati
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-# Rasa's RulePolicy has priority 6; a person on request must win ties with every rule.
-DEFAULT_PRIORITY = 7
+from bot.components.promise_policy import PROMISE_PRIORITY, PromisePolicy
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
-class HumanHandoffPolicy(Policy):
+class HumanHandoffPolicy(PromisePolicy):
     """Routes requests for a person, distress, and everything said while waiting for a person."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {
-            "priority": DEFAULT_PRIORITY,
+            "priority": PROMISE_PRIORITY,
             "request_intent": "contact_human_agent",
             "request_action": "action_request_human",
             "waiting_action": "action_handoff_waiting",
@@ -51,28 +46,6 @@ class HumanHandoffPolicy(Policy):
             "status_slot": "handoff_status",
             "waiting_status": "waiting",
         }
-
-    def train(
-        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        """Nothing to learn: the behaviour is a promise, not a pattern in data."""
-        return self._resource
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: Optional[Dict[str, Any]] = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        action = self._next_action(tracker)
-        if action is None:
-            return self._prediction(self._default_predictions(domain))
-        probabilities = self._default_predictions(domain)
-        probabilities[domain.index_for_action(action)] = 1.0
-        # Rasa lets a running form overrule every prediction made from user input; a request
-        # for a person must overrule the form too, so it is not marked as based on user input.
-        return self._prediction(probabilities, is_no_user_prediction=True)
 
     def _next_action(self, tracker: DialogueStateTracker) -> Optional[str]:
         request_action = self.config["request_action"]

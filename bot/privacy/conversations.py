@@ -45,6 +45,15 @@ def conversation_events(engine: Engine, conversation_ids: Iterable[str]) -> Dict
     return found
 
 
+def stored_conversation_ids(engine: Engine) -> List[str]:
+    """The id of every conversation the tracker store still holds."""
+    table = _events(engine)
+    if table is None:
+        return []
+    with engine.connect() as connection:
+        return [row[0] for row in connection.execute(select(table.c.sender_id).distinct())]
+
+
 def delete_conversations(engine: Engine, conversation_ids: Iterable[str]) -> int:
     """Delete every event of these conversations; returns how many conversations had any."""
     ids = sorted(set(conversation_ids))

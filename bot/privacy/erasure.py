@@ -1,8 +1,9 @@
 """The right to erasure: forget a customer, keeping only what the law requires and a receipt.
 
-Conversations and consent records are deleted. The account and its orders stay as anonymous
-sales records (amounts, products, dates), because a shop must keep those; everything that says
-who the customer was is overwritten. The receipt proves the erasure without saying whose it was.
+Conversations, consent records and review labels of the customer's messages are deleted. The
+account and its orders stay as anonymous sales records (amounts, products, dates), because a
+shop must keep those; everything that says who the customer was is overwritten. The receipt
+proves the erasure without saying whose it was.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import Optional
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 
+from bot.audit.pseudonyms import pseudonyms_of
 from bot.privacy.conversations import delete_conversations, tracker_engine
 from bot.privacy.subject_access import conversation_ids
 from bot.store.database import open_session
-from bot.store.models import ConsentRecord, Customer, CustomerConversation, DistressDetection, ErasureReceipt, Handoff
+from bot.store.models import ConsentRecord, Customer, CustomerConversation, DistressDetection, ErasureReceipt, Handoff, ReviewLabel
 
 ERASED = "(erased)"
 
@@ -51,6 +53,9 @@ def erase_customer(
             session.execute(delete(Handoff).where(Handoff.conversation_id.in_(conversations)))
             # What the distress detector noticed (health, bereavement...) is the most sensitive of all.
             session.execute(delete(DistressDetection).where(DistressDetection.conversation_id.in_(conversations)))
+            # Review labels outlive retention as training data, but not a customer's wish to be forgotten.
+            labelled = list(pseudonyms_of(conversations))
+            session.execute(delete(ReviewLabel).where(ReviewLabel.conversation_id.in_(labelled)))
         for order in customer.orders:
             order.shipping_address = ERASED
         customer.name = ERASED

@@ -8,12 +8,12 @@ data-protection right, is not "using history" and lives in `bot.privacy.subject_
 from __future__ import annotations
 
 from datetime import datetime
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.privacy.consent import ConsentState, consent_state
+from bot.privacy.consent import ConsentState, consent_state, latest_decision
 from bot.store.models import Order, OrderStatus
 
 ORDER_HISTORY = "order_history"
@@ -40,6 +40,15 @@ class CustomerHistory:
         self.customer_id = customer_id
         self.purpose = purpose
         self.opened_at = opened_at
+
+    def grounds(self) -> Dict[str, str]:
+        """The consent this history is read under, recorded with what it was used for."""
+        record = latest_decision(self._session, self.customer_id, self.purpose)
+        return {
+            "purpose": self.purpose,
+            "consent_version": record.consent_version if record else "",
+            "granted_on": record.decided_at.date().isoformat() if record else "",
+        }
 
     def recent_orders(self, limit: int = 3, statuses: Optional[Sequence[OrderStatus]] = None) -> List[Order]:
         """The customer's latest orders (newest first), optionally only in some states."""

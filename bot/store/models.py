@@ -418,3 +418,47 @@ class AgentAction(Base):
     action: Mapped[str] = Column(String(24), nullable=False)  # view, take, reply, hand_back
     conversation_id: Mapped[str | None] = Column(String(255), index=True)
     at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+
+
+class AuditRecord(Base):
+    """One link of the audit trail: what the assistant decided in one turn, or which policy it ran.
+
+    Records are only ever added. Each holds the hash of the one before it, so an edited, removed
+    or reordered record breaks the chain (`bot.audit.chain.verify_chain`). The body is canonical
+    JSON of decisions only: intents, scores, actions, policies, versions. Never what anyone wrote.
+    """
+
+    __tablename__ = "audit_records"
+
+    # Position in the chain, from 1, without gaps; unique, so two writers cannot both append seq n.
+    seq: Mapped[int] = Column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = Column(String(24), nullable=False, index=True)  # "turn" or "policy"
+    # A one-way pseudonym of the conversation id (bot.audit.pseudonyms), never the id itself.
+    conversation_id: Mapped[str | None] = Column(String(255), index=True)
+    recorded_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, index=True)
+    policy_version: Mapped[int] = Column(Integer, nullable=False)
+    body: Mapped[str] = Column(Text, nullable=False)
+    prev_hash: Mapped[str] = Column(String(64), nullable=False)
+    hash: Mapped[str] = Column(String(64), nullable=False, unique=True)
+
+
+class ReviewLabel(Base):
+    """What a person decided a customer meant, for a turn the assistant may have got wrong.
+
+    The text is the redacted message as stored in the conversation, copied when it is labelled:
+    it becomes training data for the next model, so it must outlive the conversation.
+    """
+
+    __tablename__ = "review_labels"
+    __table_args__ = (UniqueConstraint("conversation_id", "message_id"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    # The conversation's pseudonym, as in the audit trail.
+    conversation_id: Mapped[str] = Column(String(255), nullable=False)
+    message_id: Mapped[str] = Column(String(64), nullable=False)
+    audit_seq: Mapped[int | None] = Column(Integer)
+    predicted_intent: Mapped[str | None] = Column(String(80))
+    intent: Mapped[str] = Column(String(80), nullable=False)
+    text: Mapped[str] = Column(Text, nullable=False)
+    labelled_by: Mapped[str] = Column(String(80), nullable=False)
+    labelled_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)

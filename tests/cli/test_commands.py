@@ -20,6 +20,8 @@ from bot.store.handoffs import request_handoff
 SUBCOMMANDS = [
     ["train"], ["serve"], ["shell"], ["validate"], ["db", "init"], ["handoffs", "list"], ["eval-nlu"],
     ["data", "show"], ["data", "export"], ["data", "withdraw"], ["data", "erase"], ["purge"],
+    ["audit", "verify"], ["audit", "show"], ["review", "list"], ["review", "label"], ["review", "export"],
+    ["report"], ["policy", "diff"], ["policy", "history"], ["policy", "check"],
 ]
 
 

@@ -23,7 +23,8 @@ from bot.privacy.history import ORDER_HISTORY
 from bot.privacy.subject_access import export, summary
 from bot.store.customers import link_conversation
 from bot.store.database import cached_engine, open_session
-from bot.store.models import Customer, DistressDetection, ErasureReceipt
+from bot.audit.pseudonyms import conversation_pseudonym
+from bot.store.models import Customer, DistressDetection, ErasureReceipt, ReviewLabel
 from bot.store.seed import init_database
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
@@ -131,6 +132,22 @@ def test_erasure_leaves_a_receipt_that_says_what_but_not_whose(shop_database):
     assert conversation_events(cached_engine(shop_database), ["chat-ada"]) == {"chat-ada": []}
     with open_session() as session:
         assert session.execute(select(DistressDetection)).first() is None  # sensitive, so erased too
+
+
+def test_erasure_deletes_review_labels_of_the_customers_conversations_but_no_others(shop_database):
+    ada_in_conversation(shop_database)
+    with open_session() as session:
+        for conversation_id, text in [("chat-ada", "I'm <PERSON>, <EMAIL_ADDRESS>"), ("chat-someone-else", "where is order 104510")]:
+            session.add(ReviewLabel(
+                conversation_id=conversation_pseudonym(conversation_id), message_id=f"m-{conversation_id}", intent="identify",
+                text=text, labelled_by="sam", labelled_at=NOW,
+            ))
+
+    erase_customer(ADA, NOW)
+
+    with open_session() as session:
+        kept = session.execute(select(ReviewLabel.conversation_id)).scalars().all()
+    assert kept == [conversation_pseudonym("chat-someone-else")]  # labels outlive retention, not a request to be forgotten
 
 
 def test_an_erased_customer_cannot_sign_in_again(shop_database):

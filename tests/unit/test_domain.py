@@ -84,3 +84,16 @@ def test_the_consent_question_and_the_disclosure_come_from_the_policy_file() -> 
     policy = load_policy()
     assert "{" not in policy.privacy.consent.request_text("order_history")
     assert "stop using my history" in policy.privacy.consent.request_text("order_history")
+
+
+def test_what_a_customer_may_say_at_any_moment_never_fills_a_form_slot() -> None:
+    import yaml
+
+    config = yaml.safe_load(CONFIG.read_text())
+    anytime = next(policy for policy in config["policies"] if policy["name"].endswith("AnytimePolicy"))
+    always = {"contact_human_agent", *anytime["actions_for_intents"]}
+    for slot in DOMAIN.slots:
+        for mapping in slot.mappings:
+            if mapping.get("type") == "from_text":
+                excluded = set(mapping.get("not_intent") or [])
+                assert always <= excluded, f"slot {slot.name}: add {sorted(always - excluded)} to its from_text not_intent"

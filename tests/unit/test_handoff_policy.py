@@ -2,49 +2,18 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import pytest
 from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
 from rasa.core.policies.policy import PolicyPrediction
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet
 
 from bot.components.handoff_policy import HumanHandoffPolicy
-from bot.settings import PROJECT_ROOT
-
-DOMAIN = Domain.load(str(PROJECT_ROOT / "bot" / "domain"))
+from tests.unit.dialogue import DOMAIN, create_policy, predicted, tracker, user
 
 
 @pytest.fixture
 def policy(tmp_path) -> HumanHandoffPolicy:
-    return HumanHandoffPolicy.create(
-        HumanHandoffPolicy.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource("handoff"),
-        ExecutionContext(GraphSchema({})),
-    )
-
-
-def tracker(*events: Event, slots: Optional[dict] = None) -> DialogueStateTracker:
-    history: List[Event] = [ActionExecuted("action_session_start"), ActionExecuted("action_listen")]
-    history += [SlotSet(name, value) for name, value in (slots or {}).items()]
-    return DialogueStateTracker.from_events("c", history + list(events), slots=DOMAIN.slots)
-
-
-def user(intent: str) -> UserUttered:
-    return UserUttered("...", {"name": intent, "confidence": 1.0})
-
-
-def predicted(policy: HumanHandoffPolicy, conversation: DialogueStateTracker) -> Optional[str]:
-    prediction = policy.predict_action_probabilities(conversation, DOMAIN)
-    if prediction.max_confidence == 0:
-        return None
-    return DOMAIN.action_names_or_texts[prediction.max_confidence_index]
+    return create_policy(HumanHandoffPolicy, tmp_path)
 
 
 def test_a_request_for_a_person_is_answered_by_the_handoff_action(policy: HumanHandoffPolicy) -> None:

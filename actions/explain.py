@@ -1,0 +1,99 @@
+"""Accountability in conversation: "why?", "what are you?", and "that's wrong".
+
+* "Why?" is answered from the conversation's own events (`bot.explain`): what the assistant
+  understood and how sure it was, what chose its reply, what it used and under which consent.
+  The same explanation travels as data in the message's custom payload for the web widget.
+* "What can you do / how do you work / what can't you do" are answered from `bot/policy.yml`.
+* "That's wrong" gets an apology and a person on offer; the turn it refers to is named in the
+  message's metadata, so the audit trail files it for review (`candor review`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.explain.descriptions import vocabulary
+from bot.explain.explanation import explain_previous_turn
+from bot.explain.turns import turns_of
+from bot.explain.wording import explanation_text
+from bot.policy import Policy, current_policy
+
+PERSON_BUTTON = {"title": "Talk to a person", "payload": "/contact_human_agent"}
+WRONG_BUTTON = {"title": "That's wrong", "payload": "/report_wrong_answer"}
+# Messages that are about the conversation itself, never the subject of a review.
+META_INTENTS = ("ask_why", "report_wrong_answer")
+
+
+class ActionExplainDecision(Action):
+    """Explains the previous turn from what was recorded, or says that nothing was."""
+
+    def name(self) -> Text:
+        return "action_explain_decision"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        explanation = explain_previous_turn(tracker.events, vocabulary(), tracker.get_slot("requested_slot"))
+        if not explanation.recorded:
+            dispatcher.utter_message(response="utter_nothing_to_explain")
+            return []
+        dispatcher.utter_message(
+            text=explanation_text(explanation),
+            buttons=[WRONG_BUTTON, PERSON_BUTTON],
+            json_message={"explanation": explanation.as_dict()},
+        )
+        return []
+
+
+def describe_assistant(topic: Optional[str], policy: Policy) -> str:
+    """What the assistant is, can, can't and how it works, in the policy's own words."""
+    about = policy.assistant
+    hours = policy.handoff.hours.describe()
+    person = f'A person from our team is one message away: type "person". They work {hours}.'
+    if topic == "ask_limits":
+        return " ".join([*about.cannot, person])
+    if topic == "ask_how_it_works":
+        retention = policy.privacy.retention
+        data = (
+            f"I keep this conversation for {retention.conversations_days} days, with personal details such as "
+            "emails, phone numbers and addresses taken out before anything is stored."
+        )
+        return " ".join([about.purpose, *about.how_it_works, data, person])
+    can = "; ".join(about.can)
+    return f"{about.purpose} I can {can}. {person}"
+
+
+class ActionDescribeAssistant(Action):
+    """Answers "what can you do", "how do you work" and "what can't you do" from the policy file."""
+
+    def name(self) -> Text:
+        return "action_describe_assistant"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        topic = (tracker.latest_message.get("intent") or {}).get("name")
+        dispatcher.utter_message(text=describe_assistant(topic, current_policy()))
+        return []
+
+
+def flagged_message_id(events: List[Dict[str, Any]]) -> Optional[str]:
+    """The message the customer says was answered wrongly: the latest before theirs that asked for something."""
+    turns = [turn for turn in turns_of(events) if turn.user is not None]
+    for turn in reversed(turns[:-1]):
+        if turn.user.intent not in META_INTENTS:
+            return turn.user.message_id
+    return None
+
+
+class ActionTakeFeedback(Action):
+    """Apologises, offers a person, and names the turn to review in the message's metadata."""
+
+    def name(self) -> Text:
+        return "action_take_feedback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        response = "utter_wrong_answer_noted_in_form" if tracker.active_loop_name else "utter_wrong_answer_noted"
+        dispatcher.utter_message(response=response, review={"flagged_message_id": flagged_message_id(tracker.events)})
+        return []

@@ -1,0 +1,102 @@
+"""What an audit record says about a turn: decisions and versions, never what anyone wrote.
+
+Built from the same redacted events the tracker store keeps (`bot.explain.turns`), and then
+reduced further: no text, no entity values, and slot values only for the slots `bot/policy.yml`
+names as describing the conversation rather than the customer.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional
+
+from bot.explain.turns import FALLBACK_INTENT, Guess, Turn, Understanding
+
+SLOT_SET = "<set>"
+HANDOFF_STATUS_SLOT = "handoff_status"
+CONSENT_SLOT = "history_consent"
+
+
+def turn_body(turn: Turn, recorded_slot_values: Iterable[str]) -> Dict[str, Any]:
+    """The body of a turn's audit record."""
+    recorded = set(recorded_slot_values)
+    return {
+        "started_at": turn.started_at,
+        "channel": turn.user.channel if turn.user else None,
+        "understood": _understood(turn.user),
+        "detector": _detector(turn.user),
+        "fallback": bool(turn.user and turn.user.intent == FALLBACK_INTENT),
+        "steps": [{"action": step.action, "policy": step.policy_class, "confidence": step.confidence} for step in turn.steps],
+        "rejected": turn.rejected,
+        "responses": turn.responses,
+        "slots": {name: (value if name in recorded or value is None else SLOT_SET) for name, value in turn.slots.items()},
+        "loops": turn.loops,
+        "consent": _consent(turn),
+        "handoff": _handoff(turn),
+        "notices": _notices(turn),
+        "review_flag": _review_flag(turn),
+        "by_agent": turn.by_agent,
+        "session_started": turn.session_started,
+        "events": len(turn.events),
+    }
+
+
+def is_worth_recording(turn: Turn) -> bool:
+    """A turn in which something happened (not a lone `action_listen`)."""
+    return bool(turn.user or turn.steps or turn.messages or turn.slots or turn.session_started)
+
+
+def _guess(guess: Optional[Guess]) -> Optional[Dict[str, Any]]:
+    return {"intent": guess.intent, "confidence": guess.confidence} if guess else None
+
+
+def _understood(user: Optional[Understanding]) -> Optional[Dict[str, Any]]:
+    if user is None:
+        return None
+    return {
+        "intent": user.intent,
+        "confidence": user.confidence,
+        "classifier_guess": _guess(user.classifier_guess),
+        "runner_up": _guess(user.runner_up),
+        "entities": list(user.entities),
+        "message_id": user.message_id,
+    }
+
+
+def _detector(user: Optional[Understanding]) -> Optional[Dict[str, Any]]:
+    if user is None or not user.distress:
+        return None
+    return {
+        "category": user.distress.get("category"),
+        "score": user.distress.get("score"),
+        "changed_intent": user.intent == "distress",
+    }
+
+
+def _consent(turn: Turn) -> Dict[str, Any]:
+    used = [message["history_used"] for message in turn.messages if message.get("history_used")]
+    consent: Dict[str, Any] = {"history_used": used[-1] if used else None}
+    if CONSENT_SLOT in turn.slots:
+        consent["decision"] = turn.slots[CONSENT_SLOT]
+    return consent
+
+
+def _handoff(turn: Turn) -> Dict[str, Any]:
+    requests = [message["handoff"] for message in turn.messages if isinstance(message.get("handoff"), dict)]
+    handoff: Dict[str, Any] = {"requested": requests[-1] if requests else None}
+    if HANDOFF_STATUS_SLOT in turn.slots:
+        handoff["status"] = turn.slots[HANDOFF_STATUS_SLOT]
+    return handoff
+
+
+def _review_flag(turn: Turn) -> Optional[Dict[str, Any]]:
+    """The message the customer said was answered wrongly, as the feedback action named it."""
+    flags = [message["review"] for message in turn.messages if isinstance(message.get("review"), dict)]
+    return flags[-1] if flags else None
+
+
+def _notices(turn: Turn) -> List[Dict[str, Any]]:
+    return [
+        {"notice": message["notice"], "version": message.get("notice_version")}
+        for message in turn.messages
+        if message.get("notice")
+    ]

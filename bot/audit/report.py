@@ -1,0 +1,502 @@
+"""The accountability report's numbers, each with the audit records it was counted from.
+
+A manager must be able to check any number by reading the records behind it, so every count here
+is a list of record positions (`seq`), never a bare integer. Reading the trail (`gather`) is kept
+apart from counting (`summarise`), which is pure and works on plain `AuditEntry` values, so the
+rules for what counts as a handoff or a fallback can be tested without a database.
+
+Everything is read from the audit trail alone, not from the shop's own tables (handoffs, consent
+records): the trail is the hash-chained record, so a number checked against it is checked against
+something nobody could have edited quietly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.audit.chain import ChainReport, verify_chain
+from bot.audit.policy_records import POLICY_KIND
+from bot.store.models import AuditRecord
+
+TURN_KIND = "turn"
+# What a customer turn tells us, by the intent understood or the action the assistant ran.
+ASK_WHY_INTENT = "ask_why"
+EXPLAIN_ACTION = "action_explain_decision"
+FEEDBACK_INTENT = "report_wrong_answer"
+FEEDBACK_ACTION = "action_take_feedback"
+WITHDRAW_CONSENT_INTENT = "withdraw_consent"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days in UTC, both ends included: what a manager means by "from the 1st to the 30th"."""
+
+    since: date
+    until: date
+
+    def __post_init__(self) -> None:
+        if self.until < self.since:
+            raise ValueError(
+                f"the period ends on {self.until} before it starts on {self.since}: "
+                "give an end date on or after the start date"
+            )
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.since.year, self.since.month, self.since.day, tzinfo=timezone.utc)
+
+    @property
+    def end(self) -> datetime:
+        """The first moment after the period (exclusive)."""
+        return datetime(self.until.year, self.until.month, self.until.day, tzinfo=timezone.utc) + timedelta(days=1)
+
+    @property
+    def days(self) -> List[date]:
+        return [self.since + timedelta(days=offset) for offset in range((self.until - self.since).days + 1)]
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit record as data: what the report reads, detached from the database session."""
+
+    seq: int
+    kind: str
+    conversation_id: Optional[str]
+    recorded_at: datetime
+    policy_version: int
+    hash: str
+    body: Mapping[str, Any]
+
+    @classmethod
+    def from_record(cls, record: AuditRecord) -> "AuditEntry":
+        return cls(
+            seq=record.seq,
+            kind=record.kind,
+            conversation_id=record.conversation_id,
+            recorded_at=record.recorded_at,
+            policy_version=record.policy_version,
+            hash=record.hash,
+            body=_parsed(record.body),
+        )
+
+    @property
+    def is_turn(self) -> bool:
+        return self.kind == TURN_KIND
+
+    @property
+    def understood(self) -> Optional[Mapping[str, Any]]:
+        """What the NLU made of the customer's message; None when no customer wrote in this turn."""
+        understood = self.body.get("understood") if self.is_turn else None
+        return understood if isinstance(understood, dict) else None
+
+    @property
+    def is_customer_turn(self) -> bool:
+        return self.understood is not None
+
+    @property
+    def intent(self) -> Optional[str]:
+        return self.understood.get("intent") if self.understood else None
+
+    @property
+    def confidence(self) -> Optional[float]:
+        return self.understood.get("confidence") if self.understood else None
+
+    @property
+    def actions(self) -> List[str]:
+        return [step.get("action") or "" for step in self.body.get("steps") or [] if isinstance(step, dict)]
+
+    @property
+    def started_at(self) -> datetime:
+        """When the turn began (its first event); the record's own time for records without one."""
+        started = self.body.get("started_at")
+        if isinstance(started, (int, float)) and not isinstance(started, bool):
+            return datetime.fromtimestamp(started, tz=timezone.utc)
+        return self.recorded_at
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        """A dict-valued part of the body (`consent`, `handoff`, `detector`), empty when absent."""
+        value = self.body.get(name)
+        return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A number in the report and the audit records it was counted from."""
+
+    anchor: str  # the id of the evidence section: "evidence-<anchor>"
+    title: str
+    rule: str  # which records were counted, in words a manager can check against the appendix
+    seqs: Tuple[int, ...]
+    # The value this evidence was grouped by (a handoff reason, a distress category), if any.
+    group: Optional[str] = None
+
+    @property
+    def count(self) -> int:
+        return len(self.seqs)
+
+    @property
+    def href(self) -> str:
+        return f"#evidence-{self.anchor}"
+
+
+@dataclass(frozen=True)
+class HandoffTiming:
+    """How long one conversation ran before it asked for a person."""
+
+    conversation_id: str
+    first_seq: int
+    handoff_seq: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class PolicyInForce:
+    """A policy record that governed some of the period."""
+
+    version: int
+    sha256: Optional[str]
+    seq: int
+    recorded_at: datetime
+    before_period: bool  # recorded before the period began, and still in force when it did
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    conversations: int
+    turns: int
+
+    @property
+    def anchor(self) -> str:
+        """The appendix heading row of this day's records."""
+        return f"day-{self.day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Every number in the report, with the records behind it; rendering adds nothing new."""
+
+    period: Period
+    generated_at: datetime
+    chain: ChainReport
+    # The appendix: every record in the period, and the policy record in force when it began.
+    entries: Tuple[AuditEntry, ...]
+    conversations: Evidence
+    turns: Evidence
+    customer_turns: Evidence
+    handoff_conversations: Evidence
+    handoff_requests: Evidence
+    handoff_reasons: Tuple[Evidence, ...]
+    handoff_timings: Tuple[HandoffTiming, ...]
+    fallbacks: Evidence
+    distress: Tuple[Evidence, ...]
+    distress_total: Evidence
+    consent_granted: Evidence
+    consent_refused: Evidence
+    consent_withdrawn: Evidence
+    explanations: Evidence
+    feedback: Evidence
+    notices: Tuple[Evidence, ...]
+    policy_turns: Tuple[Evidence, ...]
+    policies: Tuple[PolicyInForce, ...]
+    per_day: Tuple[DayCount, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        """No record at all was written in the period."""
+        return not any(self.period.contains(entry.recorded_at) for entry in self.entries)
+
+    @property
+    def handoff_rate(self) -> Optional[float]:
+        return _share(self.handoff_conversations.count, self.conversations.count)
+
+    @property
+    def fallback_rate(self) -> Optional[float]:
+        return _share(self.fallbacks.count, self.customer_turns.count)
+
+    @property
+    def median_seconds_to_handoff(self) -> Optional[float]:
+        return percentile([timing.seconds for timing in self.handoff_timings], 0.5)
+
+    @property
+    def p90_seconds_to_handoff(self) -> Optional[float]:
+        return percentile([timing.seconds for timing in self.handoff_timings], 0.9)
+
+    @property
+    def all_evidence(self) -> List[Evidence]:
+        """Every evidence section, in the order the report lists them."""
+        return [
+            self.conversations,
+            self.turns,
+            self.customer_turns,
+            self.handoff_conversations,
+            self.handoff_requests,
+            *self.handoff_reasons,
+            self.fallbacks,
+            self.distress_total,
+            *self.distress,
+            self.consent_granted,
+            self.consent_refused,
+            self.consent_withdrawn,
+            self.explanations,
+            self.feedback,
+            *self.notices,
+            *self.policy_turns,
+        ]
+
+
+def gather(session: Session, period: Period, generated_at: datetime) -> ReportData:
+    """Read the period's records and the policy in force from the trail, verify it, and count."""
+    in_period = select(AuditRecord).where(
+        AuditRecord.recorded_at >= period.start, AuditRecord.recorded_at < period.end
+    ).order_by(AuditRecord.seq)
+    entries = [AuditEntry.from_record(record) for record in session.execute(in_period).scalars()]
+    policy_before = session.execute(
+        select(AuditRecord)
+        .where(AuditRecord.kind == POLICY_KIND, AuditRecord.recorded_at < period.start)
+        .order_by(AuditRecord.seq.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    earlier = [AuditEntry.from_record(policy_before)] if policy_before is not None else []
+    return summarise(earlier + entries, period, verify_chain(session), generated_at)
+
+
+def summarise(entries: Iterable[AuditEntry], period: Period, chain: ChainReport, generated_at: datetime) -> ReportData:
+    """Count everything the report shows from the given records (those outside the period are only
+    used as the policy in force when it began)."""
+    entries = sorted(entries, key=lambda entry: entry.seq)
+    turns = [entry for entry in entries if entry.is_turn and period.contains(entry.recorded_at)]
+    customer_turns = [entry for entry in turns if entry.is_customer_turn]
+    first_turns = _first_turn_of_each_conversation(turns)
+    handoff_turns = [entry for entry in turns if _handoff_request(entry)]
+    first_handoffs = _first_turn_of_each_conversation(handoff_turns)
+    distress_turns = [entry for entry in turns if entry.section("detector").get("changed_intent")]
+    return ReportData(
+        period=period,
+        generated_at=generated_at,
+        chain=chain,
+        entries=tuple(_appendix(entries, period)),
+        conversations=_evidence(
+            "conversations", "Conversations", first_turns,
+            "The first turn recorded in the period for each conversation (by conversation id). "
+            "A conversation that began before the period is counted from its first turn inside it.",
+        ),
+        turns=_evidence("turns", "Turns", turns, "Every turn record in the period."),
+        customer_turns=_evidence(
+            "customer-turns", "Customer turns", customer_turns,
+            "Turns in which the customer wrote something (the record says what was understood).",
+        ),
+        handoff_conversations=_evidence(
+            "handoff-conversations", "Conversations handed to a person", first_handoffs,
+            "For each conversation that asked for a person, its first turn that requested a handoff.",
+        ),
+        handoff_requests=_evidence(
+            "handoff-requests", "Handoff requests", handoff_turns,
+            "Every turn whose record holds a handoff request. A conversation may ask again, "
+            "for example when a more urgent reason raises its priority.",
+        ),
+        handoff_reasons=_grouped(
+            "handoff-reason", "Handoffs for reason", handoff_turns,
+            lambda entry: (_handoff_request(entry) or {}).get("reason") or "unknown",
+            "Turns that requested a handoff for the reason",
+        ),
+        handoff_timings=tuple(_handoff_timings(first_turns, first_handoffs)),
+        fallbacks=_evidence(
+            "fallbacks", "Fallback turns", [entry for entry in customer_turns if entry.body.get("fallback")],
+            "Customer turns the assistant did not understand well enough to act on (marked as fallback: "
+            "the intent was nlu_fallback).",
+        ),
+        distress_total=_evidence(
+            "distress", "Distress detections", distress_turns,
+            "Turns in which the distress detector changed the intent, and so what the assistant did.",
+        ),
+        distress=_grouped(
+            "distress", "Distress detections of category", distress_turns,
+            lambda entry: entry.section("detector").get("category") or "unknown",
+            "Turns in which the distress detector changed the intent, for the category",
+        ),
+        consent_granted=_evidence(
+            "consent-granted", "Consent granted",
+            [entry for entry in turns if entry.section("consent").get("decision") is True],
+            "Turns in which the customer answered yes to the assistant using their history.",
+        ),
+        consent_refused=_evidence(
+            "consent-refused", "Consent refused",
+            [entry for entry in turns if entry.section("consent").get("decision") is False],
+            "Turns in which the customer answered no to the assistant using their history.",
+        ),
+        consent_withdrawn=_evidence(
+            "consent-withdrawn", "Consent withdrawn",
+            [entry for entry in customer_turns if entry.intent == WITHDRAW_CONSENT_INTENT],
+            f"Turns in which the customer asked to stop using their history (intent {WITHDRAW_CONSENT_INTENT}).",
+        ),
+        explanations=_evidence(
+            "explanations", "Explanations asked",
+            [entry for entry in turns if entry.intent == ASK_WHY_INTENT or EXPLAIN_ACTION in entry.actions],
+            f"Turns in which the customer asked why (intent {ASK_WHY_INTENT}) or the assistant explained "
+            f"a decision ({EXPLAIN_ACTION}).",
+        ),
+        feedback=_evidence(
+            "feedback", "Answers flagged as wrong",
+            [entry for entry in turns if entry.intent == FEEDBACK_INTENT or FEEDBACK_ACTION in entry.actions],
+            f"Turns in which the customer said an answer was wrong (intent {FEEDBACK_INTENT}) or the assistant "
+            f"took their feedback ({FEEDBACK_ACTION}).",
+        ),
+        notices=_notices(turns),
+        policy_turns=_grouped(
+            "policy-version", "Turns under policy version", turns, lambda entry: str(entry.policy_version),
+            "Turn records whose policy version is",
+        ),
+        policies=tuple(_policies_in_force(entries, period)),
+        per_day=tuple(_per_day(period, turns, first_turns)),
+    )
+
+
+def percentile(values: Sequence[float], fraction: float) -> Optional[float]:
+    """The value below which `fraction` of `values` lie, interpolating between neighbours; None if empty."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    position = (len(ordered) - 1) * fraction
+    lower = math.floor(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def slug(text: str) -> str:
+    """A fragment-safe spelling of a label, for anchors."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "none"
+
+
+def _handoff_request(entry: AuditEntry) -> Optional[Mapping[str, Any]]:
+    """The handoff a turn requested ({reason, priority}), if it requested one."""
+    requested = entry.section("handoff").get("requested")
+    return requested if isinstance(requested, dict) else None
+
+
+def _parsed(body: str) -> Mapping[str, Any]:
+    """A record's body; an edited body that is no longer JSON counts as empty rather than stopping
+    the report, whose chain verification then names the record."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _share(part: int, whole: int) -> Optional[float]:
+    return part / whole if whole else None
+
+
+def _evidence(
+    anchor: str, title: str, entries: Iterable[AuditEntry], rule: str, group: Optional[str] = None
+) -> Evidence:
+    return Evidence(anchor=anchor, title=title, rule=rule, seqs=tuple(entry.seq for entry in entries), group=group)
+
+
+def _grouped(
+    anchor: str, title: str, entries: Iterable[AuditEntry], key: Callable[[AuditEntry], str], rule: str
+) -> Tuple[Evidence, ...]:
+    """One evidence per value of `key`, largest first."""
+    groups: Dict[str, List[AuditEntry]] = defaultdict(list)
+    for entry in entries:
+        groups[str(key(entry))].append(entry)
+    ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    anchors = _unique([f"{anchor}-{slug(value)}" for value, _ in ordered])
+    return tuple(
+        _evidence(unique_anchor, f"{title} {value}", members, f"{rule} {value}.", group=value)
+        for unique_anchor, (value, members) in zip(anchors, ordered)
+    )
+
+
+def _unique(anchors: List[str]) -> List[str]:
+    """Anchors made distinct, for values that differ only in spelling ("self harm", "self_harm")."""
+    seen: Dict[str, int] = defaultdict(int)
+    unique = []
+    for anchor in anchors:
+        seen[anchor] += 1
+        unique.append(anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}")
+    return unique
+
+
+def _first_turn_of_each_conversation(turns: Iterable[AuditEntry]) -> List[AuditEntry]:
+    first: Dict[str, AuditEntry] = {}
+    for entry in turns:
+        if entry.conversation_id is not None and entry.conversation_id not in first:
+            first[entry.conversation_id] = entry
+    return list(first.values())
+
+
+def _handoff_timings(first_turns: List[AuditEntry], first_handoffs: List[AuditEntry]) -> List[HandoffTiming]:
+    started = {entry.conversation_id: entry for entry in first_turns}
+    return [
+        HandoffTiming(
+            conversation_id=handoff.conversation_id or "",
+            first_seq=started[handoff.conversation_id].seq,
+            handoff_seq=handoff.seq,
+            seconds=max(0.0, (handoff.started_at - started[handoff.conversation_id].started_at).total_seconds()),
+        )
+        for handoff in first_handoffs
+    ]
+
+
+def _notices(turns: Iterable[AuditEntry]) -> Tuple[Evidence, ...]:
+    """One evidence per notice and version shown to customers in the period."""
+    shown: Dict[Tuple[str, str], List[AuditEntry]] = defaultdict(list)
+    for entry in turns:
+        for notice in entry.body.get("notices") or []:
+            if isinstance(notice, dict) and notice.get("notice"):
+                key = (str(notice["notice"]), str(notice.get("version") or "unversioned"))
+                if not shown[key] or shown[key][-1].seq != entry.seq:
+                    shown[key].append(entry)
+    ordered = sorted(shown.items())
+    anchors = _unique([f"notice-{slug(name)}-{slug(version)}" for (name, version), _ in ordered])
+    return tuple(
+        _evidence(
+            anchor, f"Notice {name}, version {version}", members,
+            f"Turns in which the assistant showed the notice {name} at version {version}.",
+            group=f"{name} {version}",
+        )
+        for anchor, ((name, version), members) in zip(anchors, ordered)
+    )
+
+
+def _policies_in_force(entries: Iterable[AuditEntry], period: Period) -> List[PolicyInForce]:
+    return [
+        PolicyInForce(
+            version=int(entry.body.get("version", entry.policy_version)),
+            sha256=entry.body.get("sha256"),
+            seq=entry.seq,
+            recorded_at=entry.recorded_at,
+            before_period=entry.recorded_at < period.start,
+        )
+        for entry in entries
+        if entry.kind == POLICY_KIND
+    ]
+
+
+def _appendix(entries: Iterable[AuditEntry], period: Period) -> List[AuditEntry]:
+    """The records in the period, and the policy records before it that the report cites."""
+    return [entry for entry in entries if period.contains(entry.recorded_at) or entry.kind == POLICY_KIND]
+
+
+def _per_day(period: Period, turns: List[AuditEntry], first_turns: List[AuditEntry]) -> List[DayCount]:
+    turns_on: Dict[date, int] = defaultdict(int)
+    started_on: Dict[date, int] = defaultdict(int)
+    for entry in turns:
+        turns_on[entry.recorded_at.date()] += 1
+    for entry in first_turns:
+        started_on[entry.recorded_at.date()] += 1
+    return [DayCount(day, started_on[day], turns_on[day]) for day in period.days]

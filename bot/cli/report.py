@@ -1,0 +1,118 @@
+"""`candor report`: the accountability report for a period, as one HTML file a manager can open offline."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Optional
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
+
+from bot import settings
+from bot.audit.report import Period, gather
+from bot.audit.report_html import render_html
+from bot.cli.errors import CommandError
+from bot.store.database import open_session
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="write the accountability report for a period as one HTML file",
+        description="Count what the assistant decided in a period (conversations, handoffs and their reasons, "
+        "fallbacks, distress, consent, explanations, feedback, notice and policy versions) from the audit trail "
+        "at $CANDOR_DATABASE_URL, and write one self-contained HTML file in which every number links to the "
+        "audit records it was counted from. Days are UTC; both ends are included.",
+    )
+    parser.add_argument("--since", required=True, metavar="DATE", help="first day of the period, as YYYY-MM-DD")
+    parser.add_argument("--until", metavar="DATE", help="last day of the period, as YYYY-MM-DD (default: today)")
+    parser.add_argument("--out", required=True, type=Path, metavar="FILE", help="where to write the report, e.g. report.html")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    began = time.perf_counter()
+    now = datetime.now(timezone.utc)
+    period = _period(args.since, args.until, today=now.date())
+    out = _writable(args.out)
+    url = settings.database_url()
+    _require_existing_database(url)
+    try:
+        with open_session(url) as session:
+            data = gather(session, period, generated_at=now)
+    except (OperationalError, ProgrammingError) as error:
+        if "audit_records" in str(error):
+            raise CommandError(
+                f"the database at {_shown(url)} has no audit trail (run `candor db init` to add the table, "
+                "or set CANDOR_DATABASE_URL to the database the assistant writes to)"
+            ) from None
+        raise CommandError(f"cannot read the audit trail from {_shown(url)}: {_first_line(error)}") from None
+    except SQLAlchemyError as error:
+        raise CommandError(f"cannot read the audit trail from {_shown(url)}: {_first_line(error)}") from None
+    html = render_html(data)
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"cannot write {out}: {error.strerror or error} (choose another --out path)") from None
+    size_kb = len(html.encode("utf-8")) / 1000
+    print(f"Wrote {out} ({size_kb:,.1f} kB) in {time.perf_counter() - began:.2f} s")
+    return 0
+
+
+def _period(since: str, until: Optional[str], today: date) -> Period:
+    first = _date("--since", since)
+    last = _date("--until", until) if until is not None else today
+    if last < first:
+        raise CommandError(f"--until {last} is before --since {first}: give an end date on or after the start date")
+    return Period(first, last)
+
+
+def _date(option: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(f"{option} {text!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-27") from None
+
+
+def _writable(out: Path) -> Path:
+    """Refuse a path the report could not be written to, before spending time building it."""
+    folder = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise CommandError(f"--out {out} is a folder: give a file name, e.g. {out / 'report.html'}")
+    if not folder.is_dir():
+        raise CommandError(f"cannot write {out}: the folder {folder} does not exist (create it or choose another --out)")
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise CommandError(f"cannot write {out}: permission denied (choose another --out path)")
+    return out
+
+
+def _require_existing_database(url: str) -> None:
+    """Opening a missing SQLite file would create an empty one: say it is missing instead."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise CommandError(f"CANDOR_DATABASE_URL {url!r} is not a database URL: write it like sqlite:///var/candor.db") from None
+    database = parsed.database
+    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:" and not database.startswith("file:"):
+        if not Path(database).is_file():
+            raise CommandError(
+                f"no database at {database}: set CANDOR_DATABASE_URL to the database the assistant writes to, "
+                "or run `candor db init` to create one"
+            )
+
+
+def _shown(url: str) -> str:
+    """The URL without its password, fit for a message."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else error.__class__.__name__

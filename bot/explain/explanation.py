@@ -1,0 +1,139 @@
+"""An explanation of one turn, built only from what the conversation recorded at the time.
+
+`explain_previous_turn` picks the turn the customer is asking about (the latest one before their
+"why?" that was not itself a request for an explanation) and states, as data: what the assistant
+understood and how sure it was, whether a safety check or the fallback changed course, which
+policy (and which named rule) chose each step, what it was asking for and why, what it used
+(history, and the consent that allowed it), and any handoff. `bot.explain.wording` puts it into
+words; the same data travels to the widget as a custom payload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, Iterable, List, Optional
+
+from bot.explain.descriptions import Vocabulary
+from bot.explain.turns import DISTRESS_INTENT, FALLBACK_INTENT, Guess, Turn, turns_of
+
+# A runner-up is worth mentioning when it came this close to the intent the assistant went with.
+CLOSE_RUNNER_UP = 0.25
+EXPLAINING_INTENTS = ("ask_why",)
+SESSION_START = "action_session_start"
+
+
+@dataclass
+class Choice:
+    """One step the assistant took and what chose it."""
+
+    action: str
+    policy: Optional[str]
+    policy_words: Optional[str]
+    confidence: Optional[float]
+    rule: Optional[str] = None
+    form: Optional[str] = None
+
+
+@dataclass
+class Explanation:
+    """The recorded grounds of one turn, in data; empty `recorded` means nothing to explain."""
+
+    recorded: bool
+    intent: Optional[str] = None
+    intent_words: Optional[str] = None
+    confidence: Optional[float] = None
+    chosen_by_button: bool = False
+    runner_up: Optional[Dict[str, Any]] = None
+    safety_check: Optional[Dict[str, Any]] = None
+    fallback: Optional[Dict[str, Any]] = None
+    choices: List[Choice] = field(default_factory=list)
+    asking_for: Optional[Dict[str, str]] = None
+    information_used: List[str] = field(default_factory=list)
+    history_used: Optional[Dict[str, Any]] = None
+    consent_decision: Optional[bool] = None
+    handoff: Optional[Dict[str, Any]] = None
+    notices: List[Dict[str, Any]] = field(default_factory=list)
+    session_start: bool = False
+
+    def as_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+def explain_previous_turn(
+    events: Iterable[Dict[str, Any]], vocabulary: Vocabulary, requested_slot: Optional[str] = None
+) -> Explanation:
+    """Explain the turn before the customer's latest message (their "why?")."""
+    turns = [turn for turn in turns_of(events) if turn.steps or turn.messages or turn.user]
+    earlier = turns[:-1] if turns and turns[-1].user is not None else turns
+    for turn in reversed(earlier):
+        if turn.user is not None and turn.user.intent in EXPLAINING_INTENTS:
+            continue
+        if turn.by_agent or not (turn.steps or turn.messages):
+            continue
+        return explain_turn(turn, vocabulary, requested_slot)
+    return Explanation(recorded=False)
+
+
+def explain_turn(turn: Turn, vocabulary: Vocabulary, requested_slot: Optional[str] = None) -> Explanation:
+    """The grounds of `turn`, as recorded."""
+    explanation = Explanation(recorded=True, session_start=turn.session_started or SESSION_START in turn.actions)
+    user = turn.user
+    if user is not None:
+        explanation.intent = user.intent
+        explanation.intent_words = vocabulary.intent(user.intent)
+        explanation.confidence = user.confidence
+        explanation.chosen_by_button = user.is_button
+        if user.runner_up and user.confidence is not None and user.intent not in (DISTRESS_INTENT, FALLBACK_INTENT):
+            if user.confidence - user.runner_up.confidence <= CLOSE_RUNNER_UP:
+                explanation.runner_up = _guess(user.runner_up, vocabulary)
+        if user.intent == DISTRESS_INTENT and user.distress:
+            category = user.distress.get("category")
+            explanation.safety_check = {
+                "category": category,
+                "category_words": vocabulary.distress_categories.get(category or "", "you may be in distress"),
+                "score": user.distress.get("score"),
+                "set_aside": _guess(user.classifier_guess, vocabulary),
+            }
+        if user.intent == FALLBACK_INTENT:
+            explanation.fallback = {
+                "best_guess": _guess(user.classifier_guess, vocabulary),
+                "threshold": vocabulary.fallback_threshold,
+            }
+    loop = None
+    for step in turn.steps:
+        if step.action == SESSION_START:
+            continue
+        choice = Choice(step.action, step.policy_class, vocabulary.policies.get(step.policy_class or ""), step.confidence)
+        if step.action in vocabulary.forms:
+            choice.form = vocabulary.forms[step.action]
+            loop = step.action
+        if step.policy_class == "RulePolicy":
+            rule = vocabulary.rule_for(user.intent if user else None, step.action, loop)
+            choice.rule = rule.name if rule else None
+        explanation.choices.append(choice)
+    # The form says what it asks for in the turn; the current question stands in if it was not re-recorded.
+    asked = turn.slots.get("requested_slot") or (requested_slot if loop else None)
+    if asked and asked in vocabulary.slots:
+        described = vocabulary.slots[asked]
+        explanation.asking_for = {"slot": asked, "description": described.description, "why": described.why}
+    explanation.information_used = [
+        vocabulary.slots[name].description for name, value in turn.slots.items() if value is not None and name in vocabulary.slots
+    ]
+    used = [message["history_used"] for message in turn.messages if message.get("history_used")]
+    explanation.history_used = used[-1] if used else None
+    if isinstance(turn.slots.get("history_consent"), bool):
+        explanation.consent_decision = turn.slots["history_consent"]
+    requests = [message["handoff"] for message in turn.messages if isinstance(message.get("handoff"), dict)]
+    if requests:
+        reason = requests[-1].get("reason")
+        explanation.handoff = {**requests[-1], "reason_words": vocabulary.handoff_reasons.get(reason or "", reason)}
+    explanation.notices = [
+        {"notice": message["notice"], "version": message.get("notice_version")} for message in turn.messages if message.get("notice")
+    ]
+    return explanation
+
+
+def _guess(guess: Optional[Guess], vocabulary: Vocabulary) -> Optional[Dict[str, Any]]:
+    if guess is None:
+        return None
+    return {"intent": guess.intent, "intent_words": vocabulary.intent(guess.intent), "confidence": guess.confidence}

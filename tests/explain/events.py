@@ -1,0 +1,65 @@
+"""Serialised Rasa events for explanation tests, shaped exactly as a tracker records them."""
+
+from __future__ import annotations
+
+from itertools import count
+from typing import Any, Dict, List, Optional, Tuple
+
+_clock = count(1)
+
+
+def _at() -> float:
+    return float(next(_clock))
+
+
+def session_start(notice_version: str = "2026-11-27") -> List[Dict[str, Any]]:
+    return [
+        {"event": "action", "name": "action_session_start", "policy": None, "confidence": 1.0, "timestamp": _at()},
+        {"event": "session_started", "timestamp": _at()},
+        {"event": "slot", "name": "ai_notice_version", "value": notice_version, "timestamp": _at()},
+        {"event": "bot", "text": "Hello, I'm an automated assistant.", "metadata": {"notice": "ai_disclosure", "notice_version": notice_version}, "timestamp": _at()},
+        listen(),
+    ]
+
+
+def user(
+    intent: str,
+    confidence: float,
+    ranking: Optional[List[Tuple[str, float]]] = None,
+    distress: Optional[Dict[str, Any]] = None,
+    message_id: str = "m",
+) -> Dict[str, Any]:
+    ranking = ranking if ranking is not None else [(intent, confidence)]
+    parse = {
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": [{"name": name, "confidence": value} for name, value in ranking],
+        "entities": [],
+        "distress": distress or {"category": None, "score": 0.01},
+    }
+    return {"event": "user", "text": "(what the customer wrote)", "parse_data": parse, "message_id": message_id, "input_channel": "rest", "timestamp": _at()}
+
+
+def action(name: str, policy: Optional[str] = "policy_2_RulePolicy", confidence: float = 1.0) -> Dict[str, Any]:
+    return {"event": "action", "name": name, "policy": policy, "confidence": confidence, "timestamp": _at()}
+
+
+def bot(response: Optional[str] = None, **metadata: Any) -> Dict[str, Any]:
+    if response:
+        metadata["utter_action"] = response
+    return {"event": "bot", "text": "(what the assistant said)", "metadata": metadata, "timestamp": _at()}
+
+
+def slot(name: str, value: Any) -> Dict[str, Any]:
+    return {"event": "slot", "name": name, "value": value, "timestamp": _at()}
+
+
+def loop(name: Optional[str]) -> Dict[str, Any]:
+    return {"event": "active_loop", "name": name, "timestamp": _at()}
+
+
+def listen(policy: Optional[str] = None) -> Dict[str, Any]:
+    return {"event": "action", "name": "action_listen", "policy": policy, "confidence": 1.0, "timestamp": _at()}
+
+
+def asks_why(message_id: str = "why") -> List[Dict[str, Any]]:
+    return [user("ask_why", 0.97, [("ask_why", 0.97), ("bot_challenge", 0.01)], message_id=message_id)]
