@@ -42,10 +42,17 @@ test: install train validate test-conversations test-python
 validate: install
 	$(CANDOR) validate
 
-# Conversation tests (data/tests): every prediction must be right, or the run fails.
+# Conversation tests (data/tests): every prediction must be right, or the run fails. They run
+# again with the plain and screen-reader modes set: a mode may change wording, never a decision.
 test-conversations: install train
 	$(RASA) test core --model $$($(BIN)/python -c 'from bot.model import model_path; print(model_path())') \
 		--stories data/tests --out var/results/conversations --fail-on-prediction-errors --no-plot
+	@for mode in plain screen_reader; do \
+		$(BIN)/python -m accessibility.mode_stories $$mode var/tests/$$mode && \
+		$(RASA) test core --model $$($(BIN)/python -c 'from bot.model import model_path; print(model_path())') \
+			--stories var/tests/$$mode --out var/results/conversations-$$mode --fail-on-prediction-errors --no-plot \
+			|| exit 1; \
+	done
 
 test-python: install train
 	$(BIN)/python -m pytest

@@ -17,6 +17,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from accessibility.modes import MODE_SLOT, Mode, mode_of, worded
 from actions.wording import day
 from bot.policy import current_policy
 from bot.privacy.consent import Where, consent_expires_at, consent_state, record_decision
@@ -63,8 +64,9 @@ def record_consent_answer(value: Any, dispatcher: CollectingDispatcher, tracker:
         return {CONSENT_SLOT: None}
     now = datetime.now(timezone.utc)
     where = Where(channel=tracker.get_latest_input_channel(), conversation_id=tracker.sender_id)
+    plain = mode_of(tracker.get_slot(MODE_SLOT)) is Mode.PLAIN
     with open_session() as session:
-        record = record_decision(session, customer_id, ORDER_HISTORY, value, now, where)
+        record = record_decision(session, customer_id, ORDER_HISTORY, value, now, where, plain=plain)
         until = consent_expires_at(record)
     if value:
         dispatcher.utter_message(response="utter_consent_granted", until=day(until.date()))
@@ -80,11 +82,10 @@ class ActionAskHistoryConsent(Action):
         return "action_ask_history_consent"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        text = current_policy().privacy.consent.request_text(ORDER_HISTORY)
-        dispatcher.utter_message(
-            text=text,
-            buttons=[{"title": "Yes, use my orders", "payload": "/affirm"}, {"title": "No, thanks", "payload": "/deny"}],
-        )
+        mode = mode_of(tracker.get_slot(MODE_SLOT))
+        text = current_policy().privacy.consent.request_text(ORDER_HISTORY, plain=mode is Mode.PLAIN)
+        buttons = [{"title": "Yes, use my orders", "payload": "/affirm"}, {"title": "No, thanks", "payload": "/deny"}]
+        dispatcher.utter_message(**worded({"text": text, "buttons": buttons}, mode))
         return []
 
 

@@ -15,6 +15,7 @@ from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from accessibility.modes import MODE_SLOT, Mode, mode_of
 from actions.consent import CONSENT_SLOT, identified_customer
 from bot.privacy.consent import Where, withdraw_all
 from bot.privacy.erasure import erase_customer, is_erased
@@ -52,7 +53,8 @@ class ActionFulfilDataRequest(Action):
                 # The order in hand may have been picked from the history: forget it too.
                 return done + [SlotSet(CONSENT_SLOT, None), SlotSet("order_id", None)]
             if request == "show":
-                dispatcher.utter_message(response="utter_data_summary", summary=summary(session, customer, now))
+                plain = mode_of(tracker.get_slot(MODE_SLOT)) is Mode.PLAIN
+                dispatcher.utter_message(response="utter_data_summary", summary=summary(session, customer, now, plain=plain))
                 return done
             number = customer.customer_number
         if request == "export":

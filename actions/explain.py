@@ -17,6 +17,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from accessibility.modes import MODE_SLOT, Mode, mode_of, worded
 from bot.explain.descriptions import vocabulary
 from bot.explain.explanation import explain_previous_turn
 from bot.explain.turns import turns_of
@@ -40,11 +41,9 @@ class ActionExplainDecision(Action):
         if not explanation.recorded:
             dispatcher.utter_message(response="utter_nothing_to_explain")
             return []
-        dispatcher.utter_message(
-            text=explanation_text(explanation),
-            buttons=[WRONG_BUTTON, PERSON_BUTTON],
-            json_message={"explanation": explanation.as_dict()},
-        )
+        # Explanations are written plainly for everyone; a screen reader gets them rendered for it.
+        message = worded({"text": explanation_text(explanation), "buttons": [WRONG_BUTTON, PERSON_BUTTON]}, _mode(tracker))
+        dispatcher.utter_message(**message, json_message={"explanation": explanation.as_dict()})
         return []
 
 
@@ -52,18 +51,18 @@ def describe_assistant(topic: Optional[str], policy: Policy) -> str:
     """What the assistant is, can, can't and how it works, in the policy's own words."""
     about = policy.assistant
     hours = policy.handoff.hours.describe()
-    person = f'A person from our team is one message away: type "person". They work {hours}.'
+    person = f'You can talk to a person from our team at any time: write "person". They work {hours}.'
     if topic == "ask_limits":
         return " ".join([*about.cannot, person])
     if topic == "ask_how_it_works":
         retention = policy.privacy.retention
         data = (
-            f"I keep this conversation for {retention.conversations_days} days, with personal details such as "
-            "emails, phone numbers and addresses taken out before anything is stored."
+            f"I keep this chat for {retention.conversations_days} days. Before I store it, I take out "
+            "details like your email, your phone number and where you live."
         )
         return " ".join([about.purpose, *about.how_it_works, data, person])
-    can = "; ".join(about.can)
-    return f"{about.purpose} I can {can}. {person}"
+    can = " ".join(f"I can {ability}." for ability in about.can)
+    return f"{about.purpose} {can} {person}"
 
 
 class ActionDescribeAssistant(Action):
@@ -74,8 +73,12 @@ class ActionDescribeAssistant(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         topic = (tracker.latest_message.get("intent") or {}).get("name")
-        dispatcher.utter_message(text=describe_assistant(topic, current_policy()))
+        dispatcher.utter_message(**worded({"text": describe_assistant(topic, current_policy())}, _mode(tracker)))
         return []
+
+
+def _mode(tracker: Tracker) -> Mode:
+    return mode_of(tracker.get_slot(MODE_SLOT))
 
 
 def flagged_message_id(events: List[Dict[str, Any]]) -> Optional[str]:

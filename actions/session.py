@@ -2,7 +2,8 @@
 
 Rasa runs `action_session_start` before the first message of every session, on every channel,
 so the disclosure cannot be skipped by a flow, a policy or a channel. The text and its version
-come from `bot/policy.yml`; the version shown is recorded in the conversation.
+come from `bot/policy.yml` (plain or worded for a screen reader when the channel asks); the
+version shown is recorded in the conversation.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, BotUttered, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from accessibility.modes import Mode, mode_from_metadata, worded
 from bot.policy import current_policy
 
 NOTICE_SLOT = "ai_notice_version"
@@ -28,13 +30,16 @@ class ActionSessionStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         notice = current_policy().notices.ai_disclosure
+        # The channel may ask for a mode with the message that starts the session (a widget toggle).
+        mode = mode_from_metadata(tracker.get_slot("session_started_metadata")) or Mode.STANDARD
+        disclosure = worded({"text": notice.wording(plain=mode is Mode.PLAIN)}, mode)["text"]
         # Returned as an event after SessionStarted (not through the dispatcher, whose messages
         # Rasa puts first) so the disclosure belongs to the session it opens.
         return [
             SessionStarted(),
             SlotSet(NOTICE_SLOT, notice.version),
             BotUttered(
-                text=notice.text,
+                text=disclosure,
                 metadata={"notice": "ai_disclosure", "notice_version": notice.version},
             ),
             ActionExecuted("action_listen"),

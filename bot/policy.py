@@ -30,6 +30,11 @@ class Notice(BaseModel):
 
     version: str = Field(..., min_length=1)
     text: str = Field(..., min_length=1)
+    # The same notice in plain language, for customers who ask for simpler words.
+    plain_text: str = Field(..., min_length=1)
+
+    def wording(self, plain: bool = False) -> str:
+        return self.plain_text if plain else self.text
 
 
 class Notices(BaseModel):
@@ -139,6 +144,8 @@ class ConsentPurpose(BaseModel):
 
     uses: str = Field(..., min_length=1)
     why: str = Field(..., min_length=1)
+    plain_uses: str = Field(..., min_length=1)
+    plain_why: str = Field(..., min_length=1)
 
 
 class Consent(BaseModel):
@@ -148,6 +155,7 @@ class Consent(BaseModel):
     purposes: Dict[str, ConsentPurpose]
     valid_days: int = Field(..., ge=1)
     request: str = Field(..., min_length=1)
+    plain_request: str = Field(..., min_length=1)
 
     @validator("purposes")
     def _at_least_one(cls, purposes: Dict[str, ConsentPurpose]) -> Dict[str, ConsentPurpose]:
@@ -162,9 +170,11 @@ class Consent(BaseModel):
         except KeyError:
             raise PolicyError(f"policy.yml has no consent purpose {name!r}; add it under privacy.consent.purposes") from None
 
-    def request_text(self, name: str) -> str:
-        """The exact words shown when asking consent for purpose `name`."""
+    def request_text(self, name: str, plain: bool = False) -> str:
+        """The exact words shown when asking consent for purpose `name` (in plain language if asked)."""
         purpose = self.purpose(name)
+        if plain:
+            return self.plain_request.format(uses=purpose.plain_uses, why=purpose.plain_why, valid_days=self.valid_days)
         return self.request.format(uses=purpose.uses, why=purpose.why, valid_days=self.valid_days)
 
 

@@ -198,13 +198,21 @@ class AgentConsoleChannel(InputChannel):
                 channel = handoff.channel if handoff else None
             if handoff is None:
                 return _problem(409, "no person was due in that conversation")
-            words = request.app.ctx.agent.domain.responses[HANDED_BACK][0]["text"]
+            words = await _worded_for(request, conversation_id, HANDED_BACK)
             await _append(request, conversation_id, [SlotSet("handoff_status", None), BotUttered(words, metadata={"handed_back_by": agent})])
             await OUTBOX.deliver(conversation_id, {"text": words}, channel)
             _record(agent, "hand_back", conversation_id)
             return response.json({"status": HandoffStatus.CLOSED.value})
 
         return console
+
+
+async def _worded_for(request: Request, conversation_id: str, response_name: str) -> str:
+    """A domain response in the words the customer's accessibility mode calls for (the NLG's choice)."""
+    rasa_agent = request.app.ctx.agent
+    tracker = await rasa_agent.processor.fetch_tracker_with_initial_session(conversation_id)
+    message = await rasa_agent.nlg.generate(response_name, tracker, "agent_console") or {}
+    return message.get("text") or ""
 
 
 async def _append(request: Request, conversation_id: str, events: list) -> None:

@@ -19,6 +19,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.choices import answering_choices_by_number
 from bot.channels.outbox import OUTBOX
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class ValidatingRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        on_new_message = answering_choices_by_number(on_new_message)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

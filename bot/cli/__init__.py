@@ -17,6 +17,7 @@ from bot.cli import (
     eval_distress,
     eval_nlu,
     handoffs,
+    lint_responses,
     policy,
     redact,
     report,
@@ -29,7 +30,7 @@ from bot.cli.errors import CommandError
 
 COMMANDS = (
     train, serve, validate, database, handoffs, data_rights, eval_nlu, eval_distress, redact,
-    audit, review, report, policy,
+    audit, review, report, policy, lint_responses,
 )
 
 

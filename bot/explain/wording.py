@@ -6,6 +6,7 @@ does not show. Percentages are rounded, because "91%" is honest and "0.9132" is 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import List, Optional
 
 from bot.explain.explanation import Choice, Explanation
@@ -35,7 +36,7 @@ def explanation_text(explanation: Explanation) -> str:
     sentences += _asking(explanation)
     sentences += _used(explanation)
     sentences += _handoff(explanation)
-    sentences.append('If I got this wrong, say "that\'s wrong", or type "person" to talk to a person.')
+    sentences.append('If I got this wrong, say "that\'s wrong", or write "person" to talk to a person.')
     return " ".join(sentences)
 
 
@@ -117,11 +118,11 @@ def _used(explanation: Explanation) -> List[str]:
     sentences: List[str] = []
     if explanation.consent_decision is not None:
         answer = "yes" if explanation.consent_decision else "no"
-        sentences.append(f"You said {answer} to me using your past orders, and I recorded your answer.")
+        sentences.append(f"You told me {answer} when I asked to use your past orders, and I noted your answer.")
     if explanation.history_used:
         used = explanation.history_used
         sentences.append(
-            f"I used your past orders to show you a choice, because you said yes on {used.get('granted_on')} "
+            f"I used your past orders to show you a choice, because you agreed on {_day(used.get('granted_on'))} "
             f"(consent version {used.get('consent_version')})."
         )
     elif explanation.intent is not None and explanation.consent_decision is None:
@@ -135,6 +136,15 @@ def _handoff(explanation: Explanation) -> List[str]:
     if not explanation.handoff:
         return []
     return [f"I asked for a person because {explanation.handoff['reason_words']}."]
+
+
+def _day(iso_day: Optional[str]) -> str:
+    """`20 November 2026` for `2026-11-20`, as a customer reads a date."""
+    try:
+        day = date.fromisoformat(iso_day or "")
+    except ValueError:
+        return iso_day or "a day I can't tell"
+    return f"{day.day} {day:%B %Y}"
 
 
 def _listing(items: List[str]) -> str:

@@ -85,8 +85,12 @@ def record_decision(
     now: datetime,
     where: Where,
     consent: Optional[Consent] = None,
+    plain: bool = False,
 ) -> ConsentRecord:
-    """Append the customer's answer to the consent request for `purpose`, with its wording's hash."""
+    """Append the customer's answer to the consent request for `purpose`, with its wording's hash.
+
+    `plain` says the customer was asked in plain language, so the hash is of those words.
+    """
     consent = consent or current_policy().privacy.consent
     record = ConsentRecord(
         customer_id=customer_id,
@@ -96,7 +100,7 @@ def record_decision(
         decided_at=now,
         channel=where.channel,
         conversation_id=where.conversation_id,
-        wording_sha256=wording_sha256(consent.request_text(purpose)),
+        wording_sha256=wording_sha256(consent.request_text(purpose, plain=plain)),
     )
     session.add(record)
     session.flush()

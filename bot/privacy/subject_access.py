@@ -40,41 +40,76 @@ def consent_records(session: Session, customer_id: int) -> List[ConsentRecord]:
     return list(session.execute(query).scalars())
 
 
-def summary(session: Session, customer: Customer, now: datetime, policy: Optional[Policy] = None) -> str:
-    """What is held about the customer and why, in a few plain sentences."""
+def summary(
+    session: Session, customer: Customer, now: datetime, policy: Optional[Policy] = None, plain: bool = False
+) -> str:
+    """What is held about the customer and why, in a few plain sentences (plainer still if asked)."""
     policy = policy or current_policy()
     consent = policy.privacy.consent
+    words = PLAIN_SUMMARY if plain else SUMMARY
     orders = len(customer.orders)
     held = conversation_ids(session, customer.id)
     conversations = len(held)
     lines = [
-        f"Here's what we hold about you, customer {customer.customer_number}:",
-        "- Your account: name, email address, postcode and address, to deliver your orders and contact you.",
-        f"- {orders} order{'s' if orders != 1 else ''}, which the law requires us to keep as sales records.",
-        f"- Newsletter: {'subscribed' if customer.newsletter_opt_in else 'not subscribed'}.",
+        words["heading"].format(number=customer.customer_number),
+        words["account"],
+        words["orders"].format(orders=orders, s="s" if orders != 1 else ""),
+        words["newsletter_on" if customer.newsletter_opt_in else "newsletter_off"],
     ]
     for purpose_name, purpose in consent.purposes.items():
+        uses = purpose.plain_uses if plain else purpose.uses
         state = consent_state(session, customer.id, purpose_name, now, consent)
         record = latest_decision(session, customer.id, purpose_name)
         if state is ConsentState.GRANTED and record is not None:
             until = consent_expires_at(record, consent)
-            lines.append(f"- You agreed on {record.decided_at:%d %B %Y} that I may use {purpose.uses}, until {until:%d %B %Y}.")
+            lines.append(words["agreed"].format(on=f"{record.decided_at:%d %B %Y}", uses=uses, until=f"{until:%d %B %Y}"))
         elif state in (ConsentState.REFUSED, ConsentState.WITHDRAWN) and record is not None:
-            lines.append(f"- You said no to me using {purpose.uses} (on {record.decided_at:%d %B %Y}), so I don't.")
+            lines.append(words["refused"].format(uses=uses, on=f"{record.decided_at:%d %B %Y}"))
         else:
-            lines.append(f"- I don't use {purpose.uses}: you haven't been asked under the current wording.")
+            lines.append(words["not_asked"].format(uses=uses))
     noticed = len(_distress_detections(session, held))
     if noticed:
-        lines.append(
-            f"- {noticed} note{'s' if noticed != 1 else ''} that you seemed to be going through a hard time, "
-            "so a person could help you quickly (the category only, never your words)."
-        )
+        lines.append(words["distress"].format(count=noticed, s="s" if noticed != 1 else ""))
     lines.append(
-        f"- {conversations} conversation{'s' if conversations != 1 else ''} with me, stored with personal details removed "
-        f"and deleted {policy.privacy.retention.conversations_days} days after the last message."
+        words["conversations"].format(
+            count=conversations, s="s" if conversations != 1 else "", days=policy.privacy.retention.conversations_days
+        )
     )
-    lines.append('To get a copy, type "send me my data". To delete it, type "delete my data".')
+    lines.append(words["next"])
     return "\n".join(lines)
+
+
+# The summary's sentences, and the same in plain language (grade 6 or below, no don't-say words).
+SUMMARY = {
+    "heading": "Here's what we hold about you, customer {number}:",
+    "account": "- Your account: name, email address, postcode and address, to deliver your orders and contact you.",
+    "orders": "- {orders} order{s}, which the law requires us to keep as sales records.",
+    "newsletter_on": "- Newsletter: subscribed.",
+    "newsletter_off": "- Newsletter: not subscribed.",
+    "agreed": "- You agreed on {on} that I may use {uses}, until {until}.",
+    "refused": "- You said no to me using {uses} (on {on}), so I don't.",
+    "not_asked": "- I don't use {uses}: you haven't been asked under the current wording.",
+    "distress": "- {count} note{s} that you seemed to be going through a hard time, so a person could help you quickly "
+    "(the category only, never your words).",
+    "conversations": "- {count} conversation{s} with me, stored with personal details removed and deleted {days} days "
+    "after the last message.",
+    "next": 'To get a copy, type "send me my data". To delete it, type "delete my data".',
+}
+PLAIN_SUMMARY = {
+    "heading": "Here is what we keep about you, customer {number}.",
+    "account": "Your account: your name, email, postcode and home. We use them to send your orders and to reach you.",
+    "orders": "{orders} order{s}. The law says we must keep them as sales records.",
+    "newsletter_on": "Newsletter: you get it.",
+    "newsletter_off": "Newsletter: you don't get it.",
+    "agreed": "On {on} you agreed that I may use {uses}. That lasts until {until}.",
+    "refused": "You told me not to use {uses}. So I don't.",
+    "not_asked": "I don't use {uses}. I have not asked you yet.",
+    "distress": "{count} note{s} that you seemed to have a hard time, so a person could help you fast. "
+    "We keep only the kind of problem, never your words.",
+    "conversations": "{count} chat{s} with me. We take out personal details before we store them. "
+    "We erase them {days} days after the last message.",
+    "next": 'To get a copy, write "send me my data". To erase it, write "erase my data".',
+}
 
 
 def export(customer_id: int, now: datetime, *, shop: Optional[Engine] = None, tracker: Optional[Engine] = None) -> Dict[str, Any]:

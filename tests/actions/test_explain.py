@@ -30,7 +30,7 @@ def test_what_it_can_do_comes_from_the_policy_file() -> None:
     outcome = run(ActionDescribeAssistant(), make_tracker(intent="ask_capabilities"))
     text = outcome.messages[0]["text"]
     assert policy.assistant.purpose in text and policy.assistant.can[0] in text
-    assert 'type "person"' in text
+    assert 'write "person"' in text
 
 
 def test_what_it_cannot_do_lists_the_limits_and_the_way_to_a_person() -> None:

@@ -49,7 +49,7 @@ def test_the_explanation_matches_what_the_tracker_recorded(candor: Candor, chat:
 
 
 def test_what_it_cannot_do_is_answered_from_the_policy(chat: Chat) -> None:
-    assert "I can't see or change card details or passwords." in chat.say_text("what can't you do?")
+    assert "I can't see or change card numbers or passwords." in chat.say_text("what can't you do?")
 
 
 def test_every_turn_is_audited_without_the_customers_words_and_the_chain_holds(candor: Candor, chat: Chat) -> None:
@@ -80,7 +80,7 @@ def test_a_reply_built_from_history_is_explained_by_the_consent_behind_it(candor
 
     text = chat.say_text("why are you showing me these?")
 
-    assert "I used your past orders to show you a choice, because you said yes on" in text
+    assert "I used your past orders to show you a choice, because you agreed on" in text
     customer_turns = [body for _, body in audit_records(candor, chat.sender) if body["understood"]]
     agreed = next(body for body in customer_turns if body["consent"].get("decision") is True)
     assert agreed["consent"]["history_used"]["purpose"] == "order_history"

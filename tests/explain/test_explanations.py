@@ -97,7 +97,7 @@ def test_a_consent_gated_reply_names_the_consent_it_relied_on():
     ]
     explanation, text = explain(events)
     assert explanation.history_used == grounds
-    assert "because you said yes on 2026-11-20 (consent version 2026-11-27)" in text
+    assert "because you agreed on 20 November 2026 (consent version 2026-11-27)" in text
     assert "I asked for your order number because I need it to find the right order." in text
 
 

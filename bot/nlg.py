@@ -1,0 +1,46 @@
+"""Accessible NLG: the customer's mode chooses the wording of every response.
+
+Configured in `endpoints.yml` (`nlg: type: bot.nlg.AccessibleNaturalLanguageGenerator`). It is
+Rasa's own response generator, so the domain stays the one place wording lives:
+
+* plain language: every response has a variant conditioned on `accessibility_mode: plain`,
+  which Rasa picks by the slot, exactly as it picks any conditional variation;
+* screen reader: the standard variant, rewritten by `accessibility.screen_reader.render` (no
+  symbols, links by purpose, choices as a numbered list, figures said well, summary first). The
+  buttons an action adds to a response are listed too, since Rasa passes them here.
+
+The mode never changes what the assistant does: only this wording step reads it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from accessibility.modes import MODE_SLOT, Mode, mode_of
+from accessibility.screen_reader import render
+
+
+class AccessibleNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
+    """Rasa's templated NLG, with the screen-reader rendering applied in that mode."""
+
+    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
+        super().__init__((domain or Domain.empty()).responses)
+
+    async def generate(
+        self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text, **kwargs: Any
+    ) -> Optional[Dict[Text, Any]]:
+        message = await super().generate(utter_action, tracker, output_channel, **kwargs)
+        if message is None or mode_of(tracker.get_slot(MODE_SLOT)) is not Mode.SCREEN_READER:
+            return message
+        added: List[Dict[str, Any]] = kwargs.get("buttons") or []
+        spoken = render({**message, "buttons": [*(message.get("buttons") or []), *added]})
+        # Rasa appends the action's buttons itself; only the response's own stay here.
+        spoken["buttons"] = message.get("buttons") or []
+        if not spoken["buttons"]:
+            del spoken["buttons"]
+        return spoken
