@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accessibility.lint import average_plain_grade, lint_domain
-from accessibility.plain_language import MAX_AVERAGE_GRADE, MAX_GRADE, avoided_words, check, grade, word_list_path
+from accessibility.plain_language import MAX_AVERAGE_GRADE, MAX_GRADE, Avoided, avoided_words, check, word_list_path
 from actions.explain import describe_assistant
 from bot.explain.descriptions import vocabulary
 from bot.explain.explanation import explain_previous_turn
@@ -17,9 +17,15 @@ LINTS = lint_domain()
 
 
 def avoided():
+    """The don't-say words, for the tests that check them; those tests skip, saying why, without the list."""
     if not word_list_path().is_file():
         pytest.skip(f"the plainlanguage.gov word list is not at {word_list_path()} (set CANDOR_PLAIN_WORDS)")
     return avoided_words()
+
+
+def avoided_if_present():
+    """The don't-say words when the list is here, else none: the grade checks run either way."""
+    return avoided_words() if word_list_path().is_file() else ()
 
 
 def test_every_response_has_exactly_one_plain_variant_that_fits_it():
@@ -49,7 +55,7 @@ def test_the_policy_notices_have_plain_versions_that_read_plainly():
     }
     for topic in ("ask_capabilities", "ask_how_it_works", "ask_limits"):
         texts[topic] = describe_assistant(topic, policy)
-    findings = {name: check(text, avoided()) for name, text in texts.items()}
+    findings = {name: check(text, avoided_if_present()) for name, text in texts.items()}
     assert {name: finding.problems for name, finding in findings.items() if finding.problems} == {}
 
 
@@ -66,14 +72,13 @@ def test_explanations_are_plain_for_everyone():
     ]
     for events in conversations:
         text = explanation_text(explain_previous_turn(events, vocabulary()))
-        assert grade(text) <= MAX_GRADE, text
-        assert check(text, avoided()).problems == [], text
+        assert check(text, avoided_if_present()).problems == [], text
 
 
 def test_the_linter_catches_a_hard_sentence_and_a_dont_say_word():
-    finding = check("Please provide the requisite documentation to facilitate the expeditious processing of your request.", avoided())
-    assert finding.grade > MAX_GRADE
-    assert any('"provide"' in problem for problem in finding.problems)
+    hard = "Please provide the requisite documentation to facilitate the expeditious processing of your request."
+    assert check(hard).grade > MAX_GRADE
+    assert any('"provide"' in problem for problem in check(hard, [Avoided("provide", "give")]).problems)
 
 
 def _plain_texts():
@@ -96,4 +101,4 @@ def test_the_data_summary_an_action_builds_has_a_plain_version(shop_database):
     with open_session() as session:
         customer = session.get(Customer, 1)
         text = summary(session, customer, datetime(2026, 11, 27, tzinfo=timezone.utc), plain=True)
-    assert check(text, avoided()).problems == [], text
+    assert check(text, avoided_if_present()).problems == [], text
