@@ -20,14 +20,12 @@ from rasa_sdk.types import DomainDict
 from accessibility.modes import MODE_SLOT, Mode, mode_of, worded
 from bot.explain.descriptions import vocabulary
 from bot.explain.explanation import explain_previous_turn
-from bot.explain.turns import turns_of
+from bot.explain.turns import META_INTENTS, turns_of
 from bot.explain.wording import explanation_text
 from bot.policy import Policy, current_policy
 
 PERSON_BUTTON = {"title": "Talk to a person", "payload": "/contact_human_agent"}
 WRONG_BUTTON = {"title": "That's wrong", "payload": "/report_wrong_answer"}
-# Messages that are about the conversation itself, never the subject of a review.
-META_INTENTS = ("ask_why", "report_wrong_answer")
 
 
 class ActionExplainDecision(Action):

@@ -7,7 +7,7 @@ names as describing the conversation rather than the customer.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, Optional
 
 from bot.explain.turns import FALLBACK_INTENT, Guess, Turn, Understanding
 
@@ -32,8 +32,8 @@ def turn_body(turn: Turn, recorded_slot_values: Iterable[str]) -> Dict[str, Any]
         "loops": turn.loops,
         "consent": _consent(turn),
         "handoff": _handoff(turn),
-        "notices": _notices(turn),
-        "review_flag": _review_flag(turn),
+        "notices": turn.notices,
+        "review_flag": turn.review_flag,
         "by_agent": turn.by_agent,
         "session_started": turn.session_started,
         "events": len(turn.events),
@@ -73,30 +73,14 @@ def _detector(user: Optional[Understanding]) -> Optional[Dict[str, Any]]:
 
 
 def _consent(turn: Turn) -> Dict[str, Any]:
-    used = [message["history_used"] for message in turn.messages if message.get("history_used")]
-    consent: Dict[str, Any] = {"history_used": used[-1] if used else None}
+    consent: Dict[str, Any] = {"history_used": turn.history_used}
     if CONSENT_SLOT in turn.slots:
         consent["decision"] = turn.slots[CONSENT_SLOT]
     return consent
 
 
 def _handoff(turn: Turn) -> Dict[str, Any]:
-    requests = [message["handoff"] for message in turn.messages if isinstance(message.get("handoff"), dict)]
-    handoff: Dict[str, Any] = {"requested": requests[-1] if requests else None}
+    handoff: Dict[str, Any] = {"requested": turn.handoff_request}
     if HANDOFF_STATUS_SLOT in turn.slots:
         handoff["status"] = turn.slots[HANDOFF_STATUS_SLOT]
     return handoff
-
-
-def _review_flag(turn: Turn) -> Optional[Dict[str, Any]]:
-    """The message the customer said was answered wrongly, as the feedback action named it."""
-    flags = [message["review"] for message in turn.messages if isinstance(message.get("review"), dict)]
-    return flags[-1] if flags else None
-
-
-def _notices(turn: Turn) -> List[Dict[str, Any]]:
-    return [
-        {"notice": message["notice"], "version": message.get("notice_version")}
-        for message in turn.messages
-        if message.get("notice")
-    ]

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.audit.chain import record_body
-from bot.explain.turns import DISTRESS_INTENT, FALLBACK_INTENT, OVERRIDING_INTENTS, Guess
+from bot.explain.turns import DISTRESS_INTENT, FALLBACK_INTENT, META_INTENTS, OVERRIDING_INTENTS, Guess
 from bot.policy import current_policy
 from bot.audit.pseudonyms import pseudonyms_of
 from bot.privacy.conversations import conversation_events, stored_conversation_ids, tracker_engine
@@ -42,8 +42,6 @@ LOW_CONFIDENCE = "low_confidence"
 REASONS = (CUSTOMER_FLAG, NOT_UNDERSTOOD, LOW_CONFIDENCE)
 
 REPORT_WRONG_ANSWER = "report_wrong_answer"
-# Messages about the assistant's previous answer, not requests of their own: never the flagged turn.
-META_INTENTS = frozenset({REPORT_WRONG_ANSWER, "ask_why"})
 # What a person may not teach: Rasa's internal intents and the detector's verdict (`out_of_scope` is
 # a real answer: "that's not something this shop does").
 NOT_LABELS = (frozenset(DEFAULT_INTENTS) - {"out_of_scope"}) | {FALLBACK_INTENT, DISTRESS_INTENT}

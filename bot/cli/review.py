@@ -13,7 +13,7 @@ import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Iterator, List
 
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import SQLAlchemyError

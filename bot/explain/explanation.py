@@ -119,17 +119,14 @@ def explain_turn(turn: Turn, vocabulary: Vocabulary, requested_slot: Optional[st
     explanation.information_used = [
         vocabulary.slots[name].description for name, value in turn.slots.items() if value is not None and name in vocabulary.slots
     ]
-    used = [message["history_used"] for message in turn.messages if message.get("history_used")]
-    explanation.history_used = used[-1] if used else None
+    explanation.history_used = turn.history_used
     if isinstance(turn.slots.get("history_consent"), bool):
         explanation.consent_decision = turn.slots["history_consent"]
-    requests = [message["handoff"] for message in turn.messages if isinstance(message.get("handoff"), dict)]
-    if requests:
-        reason = requests[-1].get("reason")
-        explanation.handoff = {**requests[-1], "reason_words": vocabulary.handoff_reasons.get(reason or "", reason)}
-    explanation.notices = [
-        {"notice": message["notice"], "version": message.get("notice_version")} for message in turn.messages if message.get("notice")
-    ]
+    request = turn.handoff_request
+    if request:
+        reason = request.get("reason")
+        explanation.handoff = {**request, "reason_words": vocabulary.handoff_reasons.get(reason or "", reason)}
+    explanation.notices = turn.notices
     return explanation
 
 

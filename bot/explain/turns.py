@@ -12,6 +12,9 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 ACTION_LISTEN = "action_listen"
 FALLBACK_INTENT = "nlu_fallback"
 DISTRESS_INTENT = "distress"
+# Messages about the assistant's previous answer ("why?", "that's wrong"), not requests of their own:
+# never the turn explained, flagged or reviewed.
+META_INTENTS = frozenset({"ask_why", "report_wrong_answer"})
 # Intents a safety or fallback component puts first; the classifier's own guess comes after them.
 OVERRIDING_INTENTS = (DISTRESS_INTENT, FALLBACK_INTENT)
 
@@ -99,6 +102,35 @@ class Turn:
     def responses(self) -> List[str]:
         """The domain responses the assistant sent, by name, in order."""
         return [message["utter_action"] for message in self.messages if message.get("utter_action")]
+
+    @property
+    def history_used(self) -> Optional[Dict[str, Any]]:
+        """The consent grounds a message recorded for using the customer's history, if any."""
+        return self._latest_fact("history_used")
+
+    @property
+    def handoff_request(self) -> Optional[Dict[str, Any]]:
+        """The reason and priority a handoff message recorded, if a person was asked for."""
+        return self._latest_fact("handoff")
+
+    @property
+    def review_flag(self) -> Optional[Dict[str, Any]]:
+        """The message the customer said was answered wrongly, as the feedback action named it."""
+        return self._latest_fact("review")
+
+    @property
+    def notices(self) -> List[Dict[str, Any]]:
+        """The notices shown in this turn, with the version of each."""
+        return [
+            {"notice": message["notice"], "version": message.get("notice_version")}
+            for message in self.messages
+            if message.get("notice")
+        ]
+
+    def _latest_fact(self, key: str) -> Optional[Dict[str, Any]]:
+        """The last bot message's metadata entry `key` (a mapping), if any message recorded one."""
+        facts = [message[key] for message in self.messages if isinstance(message.get(key), dict)]
+        return facts[-1] if facts else None
 
     @property
     def by_agent(self) -> bool:
