@@ -16,7 +16,16 @@ RASA := $(BIN)/rasa
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help run test train shell install validate test-conversations test-python lock clean
+# Debian packages: espeak-ng speaks on the voice channel; sox checks its audio in the tests and
+# Chromium runs the web widget's browser tests. Installed only when missing, with apt-get.
+RUN_PACKAGES := espeak-ng
+TEST_PACKAGES := $(RUN_PACKAGES) sox chromium
+# axe-core (npm) checks the widget against WCAG in the browser tests.
+BROWSER_TESTS := tests/e2e/browser
+NODE_PACKAGES := $(BROWSER_TESTS)/node_modules/.package-lock.json
+
+.PHONY: help run test train shell install validate test-conversations test-python lock clean \
+	run-packages test-packages
 
 help:
 	@echo "make run     set up, train if needed, and start Candor on http://localhost:5005"
@@ -25,7 +34,7 @@ help:
 	@echo "make shell   chat with Candor in this terminal"
 	@echo "make lock    re-pin dependencies in constraints.txt after editing pyproject.toml"
 
-run: install train
+run: install run-packages train
 	@$(CANDOR) serve
 
 shell: install train
@@ -36,7 +45,7 @@ train: install
 
 install: $(INSTALLED)
 
-test: install train validate test-conversations test-python
+test: install test-packages $(NODE_PACKAGES) train validate test-conversations test-python
 
 # `rasa data validate`, failing on every warning except responses the action server sends by name.
 validate: install
@@ -80,6 +89,15 @@ $(INSTALLED): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check --constraint constraints.txt --editable '.[test]'
 	@touch $@
 
+run-packages:
+	@.ci/debian-packages $(RUN_PACKAGES)
+
+test-packages:
+	@.ci/debian-packages $(TEST_PACKAGES)
+
+$(NODE_PACKAGES): $(BROWSER_TESTS)/package.json $(BROWSER_TESTS)/package-lock.json
+	npm ci --prefix $(BROWSER_TESTS) --no-audit --no-fund --loglevel=error
+
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade --editable '.[test]'
 	@{ echo "# Exact versions of everything 'make install' puts in .venv, so installs repeat."; \
@@ -88,4 +106,4 @@ lock: $(BIN)/python
 	@touch $(INSTALLED)
 
 clean:
-	rm -rf $(VENV) models var .rasa results
+	rm -rf $(VENV) models var .rasa results $(BROWSER_TESTS)/node_modules

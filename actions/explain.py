@@ -35,7 +35,9 @@ class ActionExplainDecision(Action):
         return "action_explain_decision"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        explanation = explain_previous_turn(tracker.events, vocabulary(), tracker.get_slot("requested_slot"))
+        explanation = explain_previous_turn(
+            tracker.events, vocabulary(), tracker.get_slot("requested_slot"), about_message_id(tracker.events)
+        )
         if not explanation.recorded:
             dispatcher.utter_message(response="utter_nothing_to_explain")
             return []
@@ -79,9 +81,25 @@ def _mode(tracker: Tracker) -> Mode:
     return mode_of(tracker.get_slot(MODE_SLOT))
 
 
+def about_message_id(events: List[Dict[str, Any]]) -> Optional[str]:
+    """The earlier message a "why?" or "that's wrong" is about, when the channel names one.
+
+    The web widget puts `{"about": {"message_id": ...}}` in the metadata of a "Why?" pressed on an
+    older answer, naming the customer message that answer replied to.
+    """
+    latest = next((event for event in reversed(events) if event.get("event") == "user"), {})
+    about = (latest.get("metadata") or {}).get("about")
+    named = about.get("message_id") if isinstance(about, dict) else None
+    return named if isinstance(named, str) and named else None
+
+
 def flagged_message_id(events: List[Dict[str, Any]]) -> Optional[str]:
-    """The message the customer says was answered wrongly: the latest before theirs that asked for something."""
+    """The message the customer says was answered wrongly: the one they named, or else the latest
+    before theirs that asked for something."""
     turns = [turn for turn in turns_of(events) if turn.user is not None]
+    named = about_message_id(events)
+    if named and any(turn.user.message_id == named for turn in turns[:-1]):
+        return named
     for turn in reversed(turns[:-1]):
         if turn.user.intent not in META_INTENTS:
             return turn.user.message_id

@@ -40,6 +40,9 @@ class Launch:
     host: str = "127.0.0.1"
     rasa_port: int = RASA_PORT
     environment: Dict[str, str] = field(default_factory=dict)
+    # Other web sites allowed to call the Rasa server from a browser (the web widget embedded in a
+    # shop's own pages); the demo page is served by the assistant itself and needs none.
+    cors_origins: List[str] = field(default_factory=list)
     # Where the servers' output goes: a folder for log files, or None for this terminal.
     log_dir: Optional[Path] = None
 
@@ -92,6 +95,7 @@ class Servers:
                         "--port", str(launch.rasa_port),
                         "--enable-api",
                         "--auth-token", launch.api_token,
+                        *(["--cors", *launch.cors_origins] if launch.cors_origins else []),
                     ],
                 )
             deadline = time.monotonic() + timeout

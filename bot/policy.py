@@ -185,6 +185,9 @@ class Retention(BaseModel):
     consent_records_days: int = Field(..., ge=1)
     purge_every_hours: float = Field(..., gt=0)
     live_values_minutes: float = Field(..., gt=0)
+    # A caller's answers, synthesized, can hold what the caller gave (an order, an address): the
+    # audio is needed only while the call plays it.
+    voice_audio_minutes: float = Field(..., gt=0)
 
 
 class Redaction(BaseModel):

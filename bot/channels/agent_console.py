@@ -40,6 +40,7 @@ from bot.store.models import AgentAction, Customer, DistressDetection, HandoffSt
 PAGE = Path(__file__).with_name("agent_console.html")
 MAX_REPLY_CHARACTERS = 4_000
 HANDED_BACK = "utter_handed_back"
+AGENT_JOINED = "utter_agent_joined"
 
 
 def _now() -> datetime:
@@ -165,11 +166,16 @@ class AgentConsoleChannel(InputChannel):
 
         @console.route("/conversations/<conversation_id>/take", methods=["POST"])
         @agents_only
-        async def take(_request: Request, agent: str, conversation_id: str) -> HTTPResponse:
+        async def take(request: Request, agent: str, conversation_id: str) -> HTTPResponse:
             with open_session() as session:
                 handoff = assign_handoff(session, conversation_id, _now())
+                channel = handoff.channel if handoff else None
             if handoff is None:
                 return _problem(409, "that conversation is not waiting for a person")
+            # The customer is told at once that a person is now in the chat, in their own wording.
+            words = await _worded_for(request, conversation_id, AGENT_JOINED, agent=agent)
+            await _append(request, conversation_id, [BotUttered(words, metadata={"joined_by": agent})])
+            await OUTBOX.deliver(conversation_id, {"text": words, "notice": "agent_joined", "agent": agent}, channel)
             _record(agent, "take", conversation_id)
             return response.json({"status": HandoffStatus.ASSIGNED.value})
 
@@ -200,18 +206,18 @@ class AgentConsoleChannel(InputChannel):
                 return _problem(409, "no person was due in that conversation")
             words = await _worded_for(request, conversation_id, HANDED_BACK)
             await _append(request, conversation_id, [SlotSet("handoff_status", None), BotUttered(words, metadata={"handed_back_by": agent})])
-            await OUTBOX.deliver(conversation_id, {"text": words}, channel)
+            await OUTBOX.deliver(conversation_id, {"text": words, "notice": "agent_left", "agent": agent}, channel)
             _record(agent, "hand_back", conversation_id)
             return response.json({"status": HandoffStatus.CLOSED.value})
 
         return console
 
 
-async def _worded_for(request: Request, conversation_id: str, response_name: str) -> str:
+async def _worded_for(request: Request, conversation_id: str, response_name: str, **values: Any) -> str:
     """A domain response in the words the customer's accessibility mode calls for (the NLG's choice)."""
     rasa_agent = request.app.ctx.agent
     tracker = await rasa_agent.processor.fetch_tracker_with_initial_session(conversation_id)
-    message = await rasa_agent.nlg.generate(response_name, tracker, "agent_console") or {}
+    message = await rasa_agent.nlg.generate(response_name, tracker, "agent_console", **values) or {}
     return message.get("text") or ""
 
 

@@ -44,11 +44,7 @@ def checked_request(request: Request, max_characters: int) -> Dict[str, Any]:
         raise RequestProblem("the body is not valid JSON") from None
     if not isinstance(body, dict):
         raise RequestProblem('the body must be a JSON object like {"sender": "...", "message": "..."}')
-    sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
-    if not isinstance(sender, str) or not sender.strip():
-        raise RequestProblem('"sender" is required: a non-empty string that identifies the conversation')
-    if len(sender) > MAX_SENDER_CHARACTERS:
-        raise RequestProblem(f'"sender" is longer than {MAX_SENDER_CHARACTERS} characters')
+    sender, message, metadata = checked_sender(body.get("sender")), body.get("message"), body.get("metadata")
     if not isinstance(message, str):
         raise RequestProblem('"message" is required and must be a string')
     if len(message) > max_characters:
@@ -59,6 +55,15 @@ def checked_request(request: Request, max_characters: int) -> Dict[str, Any]:
     if input_channel is not None and not isinstance(input_channel, str):
         raise RequestProblem('"input_channel", when given, must be a string')
     return {"sender": sender, "message": message, "metadata": metadata, "input_channel": input_channel}
+
+
+def checked_sender(sender: Any) -> str:
+    """The conversation id a client sent, or a RequestProblem saying what is wrong with it."""
+    if not isinstance(sender, str) or not sender.strip():
+        raise RequestProblem('"sender" is required: a non-empty string that identifies the conversation')
+    if len(sender) > MAX_SENDER_CHARACTERS:
+        raise RequestProblem(f'"sender" is longer than {MAX_SENDER_CHARACTERS} characters')
+    return sender
 
 
 class ValidatingRestInput(RestInput):
@@ -99,15 +104,24 @@ class ValidatingRestInput(RestInput):
                 input_channel=fields["input_channel"] or self.name(),
                 metadata=fields["metadata"],
             )
-            try:
-                await on_new_message(message)
-            except CancelledError:
-                logger.error("Handling a REST message timed out.")
-                return response.json(collector.messages + [APOLOGY], status=503)
-            except Exception:
-                logger.exception("Handling a REST message failed.")
-                return response.json(collector.messages + [APOLOGY], status=500)
-            # Anything a person from the team wrote since the last request goes out with this reply.
-            return response.json(OUTBOX.collect(fields["sender"]) + collector.messages)
+            return await replies_to(message, on_new_message)
 
         return webhook
+
+
+async def replies_to(message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    """The assistant's replies to `message`, collected by its output channel, as a JSON list.
+
+    Anything a person from the team wrote since the customer's last request goes out first. A
+    failure still gives the customer a polite reply, after whatever was already said.
+    """
+    collector: CollectingOutputChannel = message.output_channel
+    try:
+        await on_new_message(message)
+    except CancelledError:
+        logger.error("Handling a %s message timed out.", message.input_channel)
+        return response.json(collector.messages + [APOLOGY], status=503)
+    except Exception:
+        logger.exception("Handling a %s message failed.", message.input_channel)
+        return response.json(collector.messages + [APOLOGY], status=500)
+    return response.json(OUTBOX.collect(message.sender_id) + collector.messages)

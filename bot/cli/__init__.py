@@ -12,6 +12,7 @@ from typing import List, Optional
 
 from bot.cli import (
     audit,
+    bench_voice,
     data_rights,
     database,
     eval_distress,
@@ -30,7 +31,7 @@ from bot.cli.errors import CommandError
 
 COMMANDS = (
     train, serve, validate, database, handoffs, data_rights, eval_nlu, eval_distress, redact,
-    audit, review, report, policy, lint_responses,
+    audit, review, report, policy, lint_responses, bench_voice,
 )
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import List, NoReturn
 
 from bot import model, settings
 from bot.cli.errors import CommandError
@@ -71,6 +72,17 @@ def _token(variable: str, file: Path) -> str:
     return token
 
 
+def widget_origins() -> List[str]:
+    """`CANDOR_WIDGET_ORIGINS`: the shops' sites (space- or comma-separated) that embed the widget."""
+    origins = os.environ.get("CANDOR_WIDGET_ORIGINS", "").replace(",", " ").split()
+    for origin in origins:
+        if origin != "*" and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?", origin):
+            raise CommandError(
+                f"CANDOR_WIDGET_ORIGINS: {origin!r} is not an origin; write it like https://shop.example (no path)"
+            )
+    return origins
+
+
 def _stop_on_signals() -> None:
     """Ctrl-C (SIGINT) and SIGTERM both stop the servers in order, even when this process was
     started in the background, where a shell makes it ignore SIGINT."""
@@ -85,7 +97,7 @@ def _stop_on_signals() -> None:
 def run_serve(args: argparse.Namespace) -> int:
     launch = Launch(
         model=current_model(), api_token=api_token(), host=args.host, rasa_port=args.port,
-        environment={"CANDOR_AGENT_TOKEN": agent_token()},
+        environment={"CANDOR_AGENT_TOKEN": agent_token()}, cors_origins=widget_origins(),
     )
     init_database()
     _stop_on_signals()
@@ -128,6 +140,7 @@ def _banner(launch: Launch) -> str:
     return f"""
 Candor is running. Stop it with Ctrl-C.
 
+  Web chat (demo)    {url}/webhooks/web/   (the accessible widget; embed it with one script tag)
   Chat over REST     POST {url}/webhooks/rest/webhook   body: {{"sender": "you", "message": "hello"}}
   Chat over socket.io {url}/socket.io   (events: user_uttered, bot_uttered)
   HTTP API           {url}/status?token=...   (token in {token_source})

@@ -60,10 +60,19 @@ class Explanation:
 
 
 def explain_previous_turn(
-    events: Iterable[Dict[str, Any]], vocabulary: Vocabulary, requested_slot: Optional[str] = None
+    events: Iterable[Dict[str, Any]],
+    vocabulary: Vocabulary,
+    requested_slot: Optional[str] = None,
+    about_message_id: Optional[str] = None,
 ) -> Explanation:
-    """Explain the turn before the customer's latest message (their "why?")."""
+    """Explain the turn before the customer's latest message (their "why?"), or, when the "why?"
+    names one of their earlier messages (a widget's "Why?" on an older answer), the turn that
+    message started."""
     turns = [turn for turn in turns_of(events) if turn.steps or turn.messages or turn.user]
+    if about_message_id:
+        named = [turn for turn in turns[:-1] if turn.user is not None and turn.user.message_id == about_message_id]
+        if named:
+            return explain_turn(named[-1], vocabulary)  # its own record says what it asked for
     earlier = turns[:-1] if turns and turns[-1].user is not None else turns
     for turn in reversed(earlier):
         if turn.user is not None and turn.user.intent in EXPLAINING_INTENTS:

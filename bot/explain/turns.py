@@ -135,7 +135,7 @@ class Turn:
     @property
     def by_agent(self) -> bool:
         """A person from the team wrote in this turn (agent console)."""
-        return any("agent" in message or "handed_back_by" in message for message in self.messages)
+        return any(key in message for message in self.messages for key in ("agent", "joined_by", "handed_back_by"))
 
 
 def turns_of(events: Iterable[Dict[str, Any]]) -> List[Turn]:

@@ -47,7 +47,7 @@ def _understanding(explanation: Explanation) -> List[str]:
     if explanation.intent is None:
         return []
     if explanation.chosen_by_button:
-        return [f"You chose {explanation.intent_words} with a button, so I didn't have to guess."]
+        return [f"You pressed a button for {explanation.intent_words}, so I didn't have to guess."]
     if explanation.fallback or explanation.safety_check:
         return []
     sentences = [

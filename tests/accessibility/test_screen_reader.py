@@ -20,6 +20,7 @@ SAMPLE_VALUES: Dict[str, Any] = {
     "vat": "£9.15", "placed_on": "Friday 20 November 2026", "estimated_delivery": "2026-11-30", "expected_by": "2026-12-02",
     "resources": "- Samaritans: call 116 123 (free, any time)\n- Emergency services: call 999", "position": "2",
     "email": "help@fernleaf.example", "phone": "0800 000 0000", "summary": "You have **3 orders** with us.",
+    "agent": "Sam",
 }
 
 

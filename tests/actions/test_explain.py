@@ -20,6 +20,45 @@ def test_why_is_answered_in_words_and_as_data_for_the_widget() -> None:
     assert [button["payload"] for button in message["buttons"]] == ["/report_wrong_answer", "/contact_human_agent"]
 
 
+def _greeted_then_asked_about_delivery() -> list:
+    return [
+        *session_start(),
+        user("greet", 0.98, message_id="hello"),
+        action("utter_greet"),
+        bot("utter_greet"),
+        listen(),
+        user("delivery_options", 0.81, message_id="delivery"),
+        action("utter_delivery_options"),
+        bot("utter_delivery_options"),
+        listen(),
+    ]
+
+
+def test_why_on_an_older_answer_explains_that_answer_not_the_latest() -> None:
+    events = [*_greeted_then_asked_about_delivery(), *asks_why(about="hello")]
+
+    outcome = run(ActionExplainDecision(), make_tracker(intent="ask_why", events=events))
+
+    assert outcome.messages[0]["custom"]["explanation"]["intent"] == "greet"
+
+
+def test_why_naming_a_message_that_is_not_in_the_conversation_explains_the_latest_answer() -> None:
+    events = [*_greeted_then_asked_about_delivery(), *asks_why(about="someone-elses-message")]
+
+    outcome = run(ActionExplainDecision(), make_tracker(intent="ask_why", events=events))
+
+    assert outcome.messages[0]["custom"]["explanation"]["intent"] == "delivery_options"
+
+
+def test_that_is_wrong_on_an_older_answer_flags_that_answer() -> None:
+    events = [
+        *_greeted_then_asked_about_delivery(),
+        user("report_wrong_answer", 0.95, message_id="wrong", metadata={"about": {"message_id": "hello"}}),
+    ]
+    outcome = run(ActionTakeFeedback(), make_tracker(intent="report_wrong_answer", events=events))
+    assert outcome.messages[0]["review"] == {"flagged_message_id": "hello"}
+
+
 def test_why_before_any_answer_says_there_is_nothing_to_explain() -> None:
     outcome = run(ActionExplainDecision(), make_tracker(intent="ask_why", events=asks_why()))
     assert outcome.responses == ["utter_nothing_to_explain"]

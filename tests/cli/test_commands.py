@@ -14,6 +14,7 @@ import pytest
 from bot.cli import build_parser, main
 from bot.cli.eval_nlu import read_examples, score
 from bot.cli.errors import CommandError
+from bot.cli.serve import widget_origins
 from bot.store.database import open_session
 from bot.store.handoffs import request_handoff
 
@@ -115,3 +116,16 @@ def test_eval_nlu_counts_a_fallback_as_a_miss() -> None:
     assert report.fallback_rate == 0.25
     assert report.f1_by_intent["get_refund"] == pytest.approx(2 / 3)
     assert report.macro_f1 == pytest.approx((0.5 + 2 / 3) / 2)
+
+
+def test_the_sites_that_embed_the_widget_are_passed_to_rasas_cors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANDOR_WIDGET_ORIGINS", "https://shop.example, http://localhost:8080")
+    assert widget_origins() == ["https://shop.example", "http://localhost:8080"]
+    monkeypatch.delenv("CANDOR_WIDGET_ORIGINS")
+    assert widget_origins() == []
+
+
+def test_a_widget_origin_with_a_path_is_refused_with_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANDOR_WIDGET_ORIGINS", "https://shop.example/help")
+    with pytest.raises(CommandError, match="no path"):
+        widget_origins()

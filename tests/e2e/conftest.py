@@ -6,7 +6,9 @@ configuration (embedded SQLite, or PostgreSQL with Redis) against databases of t
 
 from __future__ import annotations
 
+import queue
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from contextlib import ExitStack
@@ -14,6 +16,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 import requests
+import socketio
 
 from bot import model
 from bot.launcher import Launch, LaunchError, Servers
@@ -137,3 +140,31 @@ def candor(running: OneCandorAtATime) -> Candor:
 def chat(candor: Candor) -> Chat:
     """A brand-new conversation."""
     return Chat(candor, f"customer-{uuid.uuid4().hex[:12]}")
+
+
+class SocketIOChat:
+    """One conversation over Rasa's socket.io protocol, as an existing web chat client holds it."""
+
+    def __init__(self, client: socketio.Client, session_id: str) -> None:
+        self.client, self.session_id = client, session_id
+        self.heard: "queue.Queue[Dict[str, Any]]" = queue.Queue()
+        client.on("bot_uttered", self.heard.put)
+
+    def say(self, message: str) -> None:
+        self.client.emit("user_uttered", {"message": message, "session_id": self.session_id})
+
+    def next_message(self, timeout: float = 60) -> Dict[str, Any]:
+        return self.heard.get(timeout=timeout)
+
+
+@contextmanager
+def socketio_chat(candor: Candor, session_id: str) -> Iterator[SocketIOChat]:
+    """Connect, ask for the session, and disconnect at the end, whatever happens."""
+    client = socketio.Client()
+    chat = SocketIOChat(client, session_id)
+    client.connect(candor.url, transports=["polling"], socketio_path="socket.io")
+    try:
+        client.emit("session_request", {"session_id": session_id})
+        yield chat
+    finally:
+        client.disconnect()

@@ -28,6 +28,7 @@ def user(
     ranking: Optional[List[Tuple[str, float]]] = None,
     distress: Optional[Dict[str, Any]] = None,
     message_id: str = "m",
+    metadata: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]:
     ranking = ranking if ranking is not None else [(intent, confidence)]
     parse = {
@@ -36,7 +37,7 @@ def user(
         "entities": [],
         "distress": distress or {"category": None, "score": 0.01},
     }
-    return {"event": "user", "text": "(what the customer wrote)", "parse_data": parse, "message_id": message_id, "input_channel": "rest", "timestamp": _at()}
+    return {"event": "user", "text": "(what the customer wrote)", "parse_data": parse, "message_id": message_id, "input_channel": "rest", "metadata": metadata or {}, "timestamp": _at()}
 
 
 def action(name: str, policy: Optional[str] = "policy_2_RulePolicy", confidence: float = 1.0) -> Dict[str, Any]:
@@ -61,5 +62,6 @@ def listen(policy: Optional[str] = None) -> Dict[str, Any]:
     return {"event": "action", "name": "action_listen", "policy": policy, "confidence": 1.0, "timestamp": _at()}
 
 
-def asks_why(message_id: str = "why") -> List[Dict[str, Any]]:
-    return [user("ask_why", 0.97, [("ask_why", 0.97), ("bot_challenge", 0.01)], message_id=message_id)]
+def asks_why(message_id: str = "why", about: Optional[str] = None) -> List[Dict[str, Any]]:
+    metadata = {"about": {"message_id": about}} if about else None
+    return [user("ask_why", 0.97, [("ask_why", 0.97), ("bot_challenge", 0.01)], message_id=message_id, metadata=metadata)]

@@ -112,7 +112,7 @@ def test_a_button_press_is_a_choice_not_a_guess():
               bot("utter_handoff_requested", handoff={"reason": "customer_request", "priority": 3}), slot("handoff_status", "waiting"), listen(), *asks_why()]
     explanation, text = explain(events)
     assert explanation.chosen_by_button
-    assert "with a button, so I didn't have to guess" in text
+    assert "You pressed a button for asking for a person, so I didn't have to guess" in text
     assert "I asked for a person because you asked for one." in text
 
 

@@ -1,0 +1,320 @@
+"""The voice channel: callers hear Candor's own voice and are treated as carefully as chatters.
+
+Two interfaces, one conversation model (`/webhooks/voice/...`):
+
+* `POST webhook` (JSON) `{"sender", "text"}` or `{"sender", "audio"}` (a base64 WAV, transcribed
+  offline) answers `{"messages": [{"text", "audio_url"}, ...], "transcript"?}`: each spoken part as
+  text plus the URL of its WAV, served by `GET audio/<sha256>.wav`.
+* `POST twilio` (a telephony provider's voice webhook: form fields `SpeechResult`, `CallSid`,
+  `From`) answers TwiML that plays Candor's audio and gathers the caller's next utterance. Where
+  synthesis failed the provider's own voice says the text (`<Say>`), so a caller never loses an
+  answer. With `$CANDOR_TWILIO_AUTH_TOKEN` set, only requests the provider signed are answered.
+
+Care on the phone: "agent", "person", "operator" or "zero" said on its own always asks for a
+person (the `contact_human_agent` intent, which no policy can override); a number picks a choice
+as in every channel; the distress detector sees what the caller said like any message. Every
+reply is voiced (`accessibility.speech.rendering`) and spoken at the caller's pace (the
+`speech_pace` slot, which "speak slower" and "speak faster" move), the first being the disclosure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
+from xml.sax.saxutils import escape, quoteattr
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, Sanic, response
+from sanic.exceptions import InvalidUsage
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+
+from accessibility.speech.audio import AudioProblem, decoded_wav
+from accessibility.speech.rendering import spoken_parts, voiced
+from accessibility.speech.synthesis import SpeakingRate, SpeechUnavailable, Synthesizer, cached_audio, purge_audio
+from accessibility.speech.transcription import HANDOFF_WORDS
+from bot.channels.choices import answering_choices_by_number
+from bot.channels.rest import MAX_MESSAGE_CHARACTERS, RequestProblem, checked_sender, replies_to
+from bot.policy import current_policy
+from bot.settings import PROJECT_ROOT, VAR_DIR
+
+logger = logging.getLogger(__name__)
+
+PACE_SLOT = "speech_pace"
+HANDOFF_PAYLOAD = "/contact_human_agent"
+# What a new call sends the assistant, so the caller hears the disclosure and a greeting first.
+CALL_START_PAYLOAD = "/greet"
+MAX_AUDIO_SECONDS = 30.0
+# How often old audio is looked for (on the next request after this many seconds).
+PURGE_EVERY_SECONDS = 60.0
+XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>'
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """The channel's settings in credentials.yml, each with a default."""
+
+    voice: str = "gmw/en"
+    rate: SpeakingRate = SpeakingRate()
+    cache_directory: Path = VAR_DIR / "voice-cache"
+    language: str = "en-GB"
+    handoff_words: Sequence[str] = HANDOFF_WORDS
+    public_url: str = ""
+    nlu_directory: Path = PROJECT_ROOT / "data" / "nlu"
+    # The provider's auth token: with it, a call webhook without the provider's signature is refused.
+    # A secret, so it comes from the environment ($CANDOR_TWILIO_AUTH_TOKEN), never from a file.
+    provider_token: str = ""
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VoiceSettings":
+        given = credentials or {}
+        cache = Path(given.get("cache_directory") or cls.cache_directory)
+        return cls(
+            voice=str(given.get("voice") or cls.voice),
+            rate=SpeakingRate(
+                words_per_minute=int(given.get("words_per_minute") or SpeakingRate.words_per_minute),
+                step=int(given.get("pace_step") or SpeakingRate.step),
+            ),
+            cache_directory=cache if cache.is_absolute() else PROJECT_ROOT / cache,
+            language=str(given.get("language") or cls.language),
+            handoff_words=tuple(given.get("handoff_words") or HANDOFF_WORDS),
+            public_url=str(given.get("public_url") or "").rstrip("/"),
+            provider_token=os.environ.get("CANDOR_TWILIO_AUTH_TOKEN", ""),
+        )
+
+
+class VoiceOutput(CollectingOutputChannel):
+    """Collects the assistant's messages; named "voice" so the NLG words them for the ear."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "voice"
+
+
+def handoff_pattern(words: Sequence[str]) -> "re.Pattern[str]":
+    """A whole utterance that is one of `words` (or "0"), perhaps with "an", "a" or "please"."""
+    alternatives = "|".join(re.escape(word) for word in [*words, "0"])
+    return re.compile(rf"^\W*(?:(?:an?|the)\s+)?(?:{alternatives})(?:\s+please)?\W*$", re.IGNORECASE)
+
+
+def handing_off_on_request(on_new_message: OnNewMessage, words: Sequence[str]) -> OnNewMessage:
+    """`on_new_message`, with a lone handoff word turned into an unmistakable request for a person.
+
+    A recogniser hears "agent" or "operator" more reliably than a sentence, and a caller in
+    trouble may say only that, so the channel does not leave it to the NLU's confidence.
+    """
+    pattern = handoff_pattern(words)
+
+    async def handle(message: UserMessage) -> Any:
+        if pattern.match(message.text or ""):
+            message.text = HANDOFF_PAYLOAD
+        return await on_new_message(message)
+
+    return handle
+
+
+@dataclass
+class SpokenPart:
+    text: str
+    audio: Optional[str]  # the cache file's name; None when synthesis failed
+
+
+class VoiceInput(InputChannel):
+    """Rasa input channel `voice`: JSON and telephony-provider webhooks, and the audio they point to."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "voice"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VoiceInput":
+        return cls(VoiceSettings.from_credentials(credentials))
+
+    def __init__(self, settings: Optional[VoiceSettings] = None) -> None:
+        self.settings = settings or VoiceSettings()
+        self.synthesizer = Synthesizer(self.settings.cache_directory, self.settings.voice)
+        # pocketsphinx's decoder is not thread-safe: one thread does all the listening.
+        self._listening = ThreadPoolExecutor(max_workers=1, thread_name_prefix="candor-listen")
+        self._next_purge = 0.0
+        if not self.settings.provider_token:
+            logger.warning(
+                "The voice channel's call webhook accepts unsigned requests: set CANDOR_TWILIO_AUTH_TOKEN "
+                "so that only your telephony provider can post calls."
+            )
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        on_new_message = handing_off_on_request(answering_choices_by_number(on_new_message), self.settings.handoff_words)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            """One utterance as JSON (text or base64 WAV); the spoken answer as texts and audio URLs."""
+            try:
+                sender, text, audio = checked_voice_request(request)
+                transcript = await self._transcribe(audio) if audio is not None else None
+            except (RequestProblem, AudioProblem) as problem:
+                return response.json({"error": str(problem)}, status=400)
+            parts, status = await self._answer(on_new_message, sender, transcript if audio is not None else text)
+            body: Dict[str, Any] = {
+                "messages": [{"text": part.text, "audio_url": self._audio_url(request, part)} for part in parts]
+            }
+            if transcript is not None:
+                body["transcript"] = transcript
+            return response.json(body, status=status)
+
+        @webhook.route("/twilio", methods=["POST"])
+        async def call(request: Request) -> HTTPResponse:
+            """A telephony provider's voice webhook; TwiML that plays the answer and listens again."""
+            form = request.form or {}
+            if self.settings.provider_token and not self._signed_by_provider(request):
+                return response.text("the X-Twilio-Signature header is missing or wrong", status=403)
+            try:
+                sender = checked_sender(form.get("CallSid"))
+            except RequestProblem:
+                return response.text("CallSid is required: the provider's id of the call", status=400)
+            # The caller's number (From) is personal data the assistant does not need: not kept.
+            said = (form.get("SpeechResult") or "").strip()
+            if not said and not await _conversation_exists(sender):
+                said = CALL_START_PAYLOAD
+            parts, _ = await self._answer(on_new_message, sender, said)
+            twiml = self.twiml(parts, request.path, lambda part: self._audio_url(request, part))
+            return response.text(twiml, content_type="text/xml; charset=utf-8")
+
+        @webhook.route("/audio/<name>", methods=["GET"])
+        async def audio(request: Request, name: str) -> HTTPResponse:
+            """A synthesized reply: only files of the cache, only by their hash name."""
+            path = cached_audio(self.settings.cache_directory, name)
+            if path is None:
+                return response.json({"error": "no such audio; ask the webhook again"}, status=404)
+            return await response.file(str(path), mime_type="audio/wav")
+
+        return webhook
+
+    async def _transcribe(self, audio: str) -> str:
+        from accessibility.speech.transcription import shared_transcriber
+
+        recording = decoded_wav(audio, MAX_AUDIO_SECONDS)
+        loop = asyncio.get_running_loop()
+        transcriber = await loop.run_in_executor(self._listening, shared_transcriber, self.settings.nlu_directory)
+        heard = await loop.run_in_executor(self._listening, transcriber.transcribe, recording)
+        return heard.text
+
+    async def _answer(self, on_new_message: OnNewMessage, sender: str, text: str) -> "tuple[List[SpokenPart], int]":
+        """Hand the utterance to the assistant; its replies voiced and synthesized at the caller's pace."""
+        # The REST channel's handling exactly: a person's waiting replies first, an apology on failure.
+        reply = await replies_to(UserMessage(text, VoiceOutput(), sender, input_channel=self.name()), on_new_message)
+        messages = json.loads(reply.body)
+        self._purge_old_audio()
+        rate = self.settings.rate.at(await _pace_of(sender))
+        return await self.spoken(messages, rate), reply.status
+
+    async def spoken(self, messages: List[Dict[str, Any]], rate: int) -> List[SpokenPart]:
+        """Every message voiced, cut into short parts, each synthesized (in parallel with the rest)."""
+        texts = [part for message in messages for part in spoken_parts(voiced(message).get("text") or "")]
+        results = await asyncio.gather(*(self.synthesizer.speak(text, rate) for text in texts), return_exceptions=True)
+        parts = []
+        for text, result in zip(texts, results):
+            if isinstance(result, BaseException):
+                if not isinstance(result, SpeechUnavailable):
+                    logger.error("Synthesis failed unexpectedly: %r", result)
+                parts.append(SpokenPart(text, None))
+            else:
+                parts.append(SpokenPart(text, result.name))
+        return parts
+
+    def _purge_old_audio(self) -> None:
+        """Delete audio older than the policy allows, at most once a minute (a directory scan)."""
+        if time.monotonic() < self._next_purge:
+            return
+        self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+        minutes = current_policy().privacy.retention.voice_audio_minutes
+        deleted = purge_audio(self.settings.cache_directory, minutes * 60)
+        if deleted:
+            logger.info("Deleted %d synthesized answers older than %g minutes.", deleted, minutes)
+
+    def _signed_by_provider(self, request: Request) -> bool:
+        """Whether the request carries the provider's signature of the address it posted to and its form."""
+        url = f"{self.settings.public_url or f'{request.scheme}://{request.host}'}{request.path}"
+        if request.query_string:
+            url += f"?{request.query_string}"
+        form = {name: values[0] for name, values in (request.form or {}).items()}
+        # Twilio's own validator (the twilio package comes with Rasa, for its Twilio text channel).
+        validator = RequestValidator(self.settings.provider_token)
+        return validator.validate(url, form, request.headers.get("X-Twilio-Signature", ""))
+
+    def _audio_url(self, request: Request, part: SpokenPart) -> Optional[str]:
+        if part.audio is None:
+            return None
+        return f"{self.settings.public_url}{request.path.rsplit('/', 1)[0]}/audio/{part.audio}"
+
+    def twiml(self, parts: List[SpokenPart], action: str, url_of: Callable[[SpokenPart], Optional[str]]) -> str:
+        """TwiML: each part played (or said by the provider if it has no audio), then listen again."""
+        verbs = []
+        for part in parts:
+            url = url_of(part)
+            if url is not None:
+                verbs.append(f"<Play>{escape(url)}</Play>")
+            else:
+                verbs.append(f"<Say language={quoteattr(self.settings.language)}>{escape(part.text)}</Say>")
+        verbs.append(
+            f"<Gather input=\"speech\" action={quoteattr(action)} method=\"POST\" speechTimeout=\"auto\" "
+            f"actionOnEmptyResult=\"true\" language={quoteattr(self.settings.language)}/>"
+        )
+        return f"{XML_HEADER}<Response>{''.join(verbs)}</Response>"
+
+
+def checked_voice_request(request: Request) -> "tuple[str, str, Optional[str]]":
+    """`(sender, text, audio)` from a JSON body with a sender and exactly one of text or audio."""
+    try:
+        body = request.json
+    except InvalidUsage:
+        raise RequestProblem("the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise RequestProblem('the body must be a JSON object like {"sender": "...", "text": "..."}')
+    sender, text, audio = checked_sender(body.get("sender")), body.get("text"), body.get("audio")
+    if (text is None) == (audio is None):
+        raise RequestProblem('send exactly one of "text" (what the caller said) or "audio" (a base64 WAV)')
+    if text is not None and not isinstance(text, str):
+        raise RequestProblem('"text" must be a string')
+    if text is not None and len(text) > MAX_MESSAGE_CHARACTERS:
+        raise RequestProblem(f'"text" is longer than {MAX_MESSAGE_CHARACTERS:,} characters')
+    if audio is not None and not isinstance(audio, str):
+        raise RequestProblem('"audio" must be a string: a WAV file encoded as base64')
+    return sender, text or "", audio
+
+
+async def _tracker_of(sender: str) -> Any:
+    try:
+        return await Sanic.get_app().ctx.agent.tracker_store.retrieve(sender)
+    except Exception:  # no app or no store (a unit test): the conversation is new
+        logger.debug("No conversation to read for %s.", sender)
+        return None
+
+
+async def _conversation_exists(sender: str) -> bool:
+    tracker = await _tracker_of(sender)
+    return tracker is not None and len(tracker.events) > 0
+
+
+async def _pace_of(sender: str) -> float:
+    """The caller's pace in steps from the configured rate (0 until they ask for another)."""
+    tracker = await _tracker_of(sender)
+    try:
+        return float((tracker.get_slot(PACE_SLOT) if tracker is not None else 0) or 0)
+    except (TypeError, ValueError):
+        return 0.0

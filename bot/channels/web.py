@@ -1,0 +1,253 @@
+"""Candor's own web chat widget, served by the Rasa server as an input channel named "web".
+
+The widget (`accessibility/web/`) is plain JavaScript and CSS; a shop embeds it with one script
+tag. It talks to these routes, all under `/webhooks/web/`:
+
+  GET  /                  the demo page: a shop page with the widget on it
+  GET  /widget.js         the widget
+  GET  /widget.css        its styles (the widget links them itself)
+  GET  /notice            the AI disclosure from `bot/policy.yml`, shown before the first message
+  POST /webhook           {"sender", "message", "message_id"?, "metadata"?}: the assistant's replies,
+                          checked exactly like the REST channel (400 with {"error": reason})
+  GET  /events/<sender>   server-sent events: what a person from the team says, pushed at once
+
+The sender id is the conversation's only key, so anyone who knows it can join in: the widget makes
+a random one (32 hex digits), and this channel refuses ids that are short enough to guess or that
+hold anything but letters, digits, "-" and "_".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from accessibility.modes import Mode
+from bot.channels.choices import answering_choices_by_number
+from bot.channels.outbox import OUTBOX
+from bot.channels.rest import MAX_MESSAGE_CHARACTERS, MAX_SENDER_CHARACTERS, RequestProblem, checked_request, replies_to
+from bot.policy import PolicyError, current_policy
+
+logger = logging.getLogger(__name__)
+
+ASSETS = Path(__file__).resolve().parents[2] / "accessibility" / "web"
+CONTENT_TYPES = {
+    "widget.js": "text/javascript; charset=utf-8",
+    "widget.css": "text/css; charset=utf-8",
+}
+# Short enough that a fixed widget reaches browsers within minutes; the files carry no version.
+ASSET_CACHE = "public, max-age=300"
+MIN_SENDER_CHARACTERS = 16
+SENDER_ID = re.compile(rf"[A-Za-z0-9_-]{{{MIN_SENDER_CHARACTERS},{MAX_SENDER_CHARACTERS}}}")
+# A comment on an idle event stream: it keeps proxies from closing it and finds dead connections.
+HEARTBEAT_SECONDS = 15.0
+# How long a browser waits before it reconnects a dropped event stream.
+RECONNECT_MILLISECONDS = 3_000
+# Message metadata the widget needs to see: which message is the AI disclosure (so it is not shown
+# twice). Everything else in a bot message's metadata stays on the server.
+FORWARDED_METADATA = ("notice",)
+# The demo page runs only its own code: the widget and its styles from this server.
+DEMO_PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+def sender_problem(sender: Any) -> Optional[str]:
+    """Why `sender` cannot name a web conversation, or None when it can."""
+    if not isinstance(sender, str) or not SENDER_ID.fullmatch(sender):
+        return (
+            f'"sender" must be {MIN_SENDER_CHARACTERS} to {MAX_SENDER_CHARACTERS} letters, digits, "-" or "_": '
+            "a random id the widget makes, so that nobody can guess another customer's conversation"
+        )
+    return None
+
+
+def message_id_problem(message_id: Any) -> Optional[str]:
+    """Why `message_id` cannot name a customer's message, or None when it can (or is left out).
+
+    The widget names each message it sends, so that "Why?" on an older answer can say which of the
+    customer's messages that answer replied to (`metadata.about.message_id`).
+    """
+    if message_id is None or (isinstance(message_id, str) and SENDER_ID.fullmatch(message_id)):
+        return None
+    return f'"message_id" is optional; when given it must be {MIN_SENDER_CHARACTERS} to {MAX_SENDER_CHARACTERS} letters, digits, "-" or "_"'
+
+
+def metadata_problem(metadata: Optional[Dict[str, Any]]) -> Optional[str]:
+    """Why the parts of `metadata` the assistant reads (the accessibility mode, and the earlier
+    message a "why?" is about) cannot be honoured, or None when they can."""
+    metadata = metadata or {}
+    if "accessibility" in metadata:
+        accessibility = metadata["accessibility"]
+        modes = ", ".join(f'"{mode.value}"' for mode in Mode)
+        if not isinstance(accessibility, dict) or accessibility.get("mode") not in {mode.value for mode in Mode}:
+            return f'"metadata.accessibility" must be {{"mode": ...}} with one of {modes}'
+    if "about" in metadata:
+        about = metadata["about"]
+        if not isinstance(about, dict) or about.get("message_id") is None or message_id_problem(about["message_id"]):
+            return '"metadata.about" must be {"message_id": ...} naming one of your earlier messages'
+    return None
+
+
+def event_stream_message(message: Dict[str, Any]) -> str:
+    """One server-sent event carrying `message` as JSON (which never holds a raw line break)."""
+    return f"data: {json.dumps(message, ensure_ascii=False)}\n\n"
+
+
+class WebOutputChannel(CollectingOutputChannel):
+    """Collects the assistant's replies as the widget shows them: one entry per bot message.
+
+    Rasa's collector splits a message into parts (each paragraph, the custom payload) and drops the
+    message's metadata. The widget needs a message whole, so that an explanation's text and its
+    `custom.explanation` data arrive together and the transcript announces each message once, and
+    needs to know which message is the AI disclosure.
+    """
+
+    @classmethod
+    def name(cls) -> Text:
+        return "web"
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        shown = {"recipient_id": recipient_id}
+        for key in ("text", "image", "attachment", "custom"):
+            if message.get(key):
+                shown[key] = message[key]
+        buttons = message.get("buttons") or message.get("quick_replies")
+        if buttons:
+            shown["buttons"] = buttons
+        for key in FORWARDED_METADATA:
+            if message.get(key):
+                shown[key] = message[key]
+        if len(shown) > 1:
+            await self._persist_message(shown)
+
+
+class WebChatInput(InputChannel):
+    """The accessible web chat widget's channel (`credentials.yml`: `bot.channels.web.WebChatInput:`)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "web"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebChatInput":
+        credentials = credentials or {}
+        return cls(max_characters=int(credentials.get("max_message_characters", MAX_MESSAGE_CHARACTERS)))
+
+    def __init__(self, max_characters: int = MAX_MESSAGE_CHARACTERS) -> None:
+        self.max_characters = max_characters
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        web = Blueprint("candor_web_chat", __name__)
+        on_new_message = answering_choices_by_number(on_new_message)
+
+        @web.route("/", methods=["GET"])
+        async def demo_page(_request: Request) -> HTTPResponse:
+            """A shop page with the widget on it, to try it and to test it in a browser."""
+            return response.html(
+                (ASSETS / "demo.html").read_text(encoding="utf-8"),
+                headers={"Content-Security-Policy": DEMO_PAGE_POLICY, "X-Content-Type-Options": "nosniff"},
+            )
+
+        @web.route("/widget.js", methods=["GET"])
+        async def widget_script(_request: Request) -> HTTPResponse:
+            """The widget, which a shop's page loads from here with one script tag."""
+            return _asset("widget.js")
+
+        @web.route("/widget.css", methods=["GET"])
+        async def widget_styles(_request: Request) -> HTTPResponse:
+            """The widget's styles; the widget links them into its own shadow root."""
+            return _asset("widget.css")
+
+        @web.route("/notice", methods=["GET"])
+        async def notice(_request: Request) -> HTTPResponse:
+            """The AI disclosure, so the widget says what it is before the customer writes anything."""
+            try:
+                disclosure = current_policy().notices.ai_disclosure
+            except PolicyError as error:
+                logger.error("The web widget has no AI disclosure to show: %s", error)
+                return response.json({"error": "the AI disclosure is not available"}, status=503)
+            return response.json(
+                {"text": disclosure.text, "plain_text": disclosure.plain_text, "version": disclosure.version},
+                headers={"Cache-Control": "no-cache"},
+            )
+
+        @web.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            """Handle one customer message; reply with the assistant's messages as a JSON list."""
+            try:
+                fields = self._checked(request)
+            except RequestProblem as problem:
+                return response.json({"error": str(problem)}, status=400)
+            collector = WebOutputChannel()
+            message = UserMessage(
+                fields["message"],
+                collector,
+                fields["sender"],
+                input_channel=self.name(),
+                message_id=fields["message_id"],
+                metadata=fields["metadata"],
+            )
+            return await replies_to(message, on_new_message)
+
+        @web.route("/events/<sender>", methods=["GET"])
+        async def events(request: Request, sender: str) -> Optional[HTTPResponse]:
+            """Server-sent events: each message a person sends this conversation, as `data: {json}`.
+
+            Messages that waited in the outbox (sent while no stream was open) come first. The
+            stream stays open until the browser goes; the browser reconnects by itself.
+            """
+            problem = sender_problem(sender)
+            if problem:
+                return response.json({"error": problem}, status=400)
+            stream = await request.respond(
+                content_type="text/event-stream; charset=utf-8",
+                headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+            )
+            with OUTBOX.listening(sender) as arrivals:
+                await stream.send(f"retry: {RECONNECT_MILLISECONDS}\n\n")
+                for waiting in OUTBOX.collect(sender):
+                    await stream.send(event_stream_message(waiting))
+                while True:
+                    try:
+                        pushed = await asyncio.wait_for(arrivals.get(), HEARTBEAT_SECONDS)
+                    except asyncio.TimeoutError:
+                        await stream.send(": still here\n\n")
+                        continue
+                    await stream.send(event_stream_message(pushed))
+            return None  # not reached: the stream ends when the browser leaves (the task is cancelled)
+
+        return web
+
+    def _checked(self, request: Request) -> Dict[str, Any]:
+        """The REST channel's checks, and those the web channel adds: a sender id nobody can guess,
+        an accessibility mode the assistant knows, and no other channel claimed."""
+        fields = checked_request(request, self.max_characters)
+        fields["message_id"] = request.json.get("message_id")
+        problem = (
+            sender_problem(fields["sender"])
+            or message_id_problem(fields["message_id"])
+            or metadata_problem(fields["metadata"])
+        )
+        if fields["input_channel"] not in (None, self.name()):
+            problem = f'"input_channel" is always "{self.name()}" here; leave it out'
+        if problem:
+            raise RequestProblem(problem)
+        return fields
+
+
+def _asset(name: str) -> HTTPResponse:
+    return response.raw(
+        (ASSETS / name).read_bytes(),
+        content_type=CONTENT_TYPES[name],
+        headers={"Cache-Control": ASSET_CACHE, "X-Content-Type-Options": "nosniff"},
+    )

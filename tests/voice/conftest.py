@@ -1,0 +1,108 @@
+"""The voice channel and its speech parts, driven in this process with one shared synthesizer.
+
+The channel is mounted on a Sanic app of its own, exactly as Rasa registers it, in front of a
+stand-in assistant that answers like Candor's processor does (through the output channel it is
+given), so what is tested here is the channel: checking, voicing, speaking, TwiML.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+import pytest
+from rasa.core.channels.channel import UserMessage, register
+from sanic import Sanic
+
+from accessibility.speech.synthesis import Synthesizer
+from bot.channels.voice import VoiceInput, VoiceSettings
+from tests.channels.conftest import InProcessClient, Reply, empty_outbox, many_apps_in_one_process  # noqa: F401
+
+VOICE = "gmw/en"
+
+
+@pytest.fixture(scope="session")
+def audio_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("voice-cache")
+
+
+@pytest.fixture(scope="session")
+def synthesizer(audio_cache: Path) -> Synthesizer:
+    """One synthesizer for every test (the engine is one per process anyway)."""
+    return Synthesizer(audio_cache, VOICE)
+
+
+def sox_facts(path: Path) -> Dict[str, float]:
+    """What sox reads in a WAV file: sample rate, channels and duration in seconds."""
+    facts = {}
+    for flag, name in (("-r", "sample_rate"), ("-c", "channels"), ("-D", "seconds")):
+        facts[name] = float(subprocess.run(["soxi", flag, str(path)], check=True, capture_output=True, text=True).stdout)
+    return facts
+
+
+def espeak_wav(text: str, path: Path, voice: str = "en-us", rate: int = 150) -> Path:
+    """A caller saying `text`, as espeak-ng speaks it."""
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(path), text], check=True)
+    return path
+
+
+class StandInAssistant:
+    """Answers like Rasa's processor: through the output channel, with buttons when asked to choose."""
+
+    def __init__(self) -> None:
+        self.heard: List[str] = []
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.heard.append(message.text)
+        out = message.output_channel
+        if message.text == "cancel order 104502":
+            await out.send_text_with_buttons(
+                message.sender_id, "Cancel **order 104502** (£54.90)? See [our policy](https://example.com/p).",
+                [{"title": "Yes, cancel it", "payload": "/affirm"}, {"title": "No, keep it", "payload": "/deny"}],
+            )
+        elif message.text == "explode":
+            raise RuntimeError("the assistant failed")
+        else:
+            await out.send_text_message(message.sender_id, f"You said: {message.text}")
+
+
+class VoiceCall:
+    """A voice channel on its own app, and the assistant behind it."""
+
+    def __init__(self, client: InProcessClient, assistant: StandInAssistant, channel: VoiceInput) -> None:
+        self.client, self.assistant, self.channel = client, assistant, channel
+
+    async def post_json(self, payload: Any) -> Reply:
+        return await self.client.post_json("/webhooks/voice/webhook", payload)
+
+    async def post_form(self, form: str, headers: Optional[Dict[str, str]] = None) -> Reply:
+        return await self.client.request(
+            "POST", "/webhooks/voice/twilio", form.encode(),
+            {"content-type": "application/x-www-form-urlencoded", **(headers or {})},
+        )
+
+
+@pytest.fixture
+def voice_call(audio_cache: Path) -> Callable[..., Any]:
+    """`voice_call(scenario, voice=..., **settings)` runs `async def scenario(call)` against a started app."""
+
+    def running(scenario: Callable[[VoiceCall], Awaitable[Any]], voice: str = VOICE, **settings: Any) -> Any:
+        async def main() -> Any:
+            app = Sanic(f"candor_voice_test_{uuid.uuid4().hex}")
+            channel = VoiceInput(VoiceSettings(voice=voice, cache_directory=audio_cache, **settings))
+            assistant = StandInAssistant()
+            app.ctx.agent = assistant
+            register([channel], app, route="/webhooks/")
+            client = InProcessClient(app)
+            await client.start()
+            try:
+                return await scenario(VoiceCall(client, assistant, channel))
+            finally:
+                await client.stop()
+
+        return asyncio.run(main())
+
+    return running
