@@ -56,18 +56,21 @@ def readable(text: str) -> str:
     """The text without symbols a screen reader would read out, and with figures said well."""
     text = MARKDOWN_LINK.sub(lambda match: f"{match.group(1)} (a link)", text)
     text = BARE_URL.sub(lambda match: f"a link to {match.group(1)}", text)
-    text = EMOJI.sub("", text)
-    text = TABLE_RULE.sub("", text)
-    text = ASCII_ART.sub("", text)
-    text = HEADING_OR_QUOTE.sub("", text)
-    text = BULLET.sub("", text)
-    text = "\n".join(_table_row(line) if line.count("|") >= 2 else line for line in text.splitlines())
-    text = MARKDOWN_MARKS.sub("", text)
-    text = POUNDS.sub(_pounds, text)
+    text = without_markup(text)
+    text = POUNDS.sub(said_pounds, text)
     text = ISO_DATE.sub(_iso_date, text)
     text = ORDER_NUMBER.sub(r"\1 \2", text)
     text = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text))
     return re.sub(r"\n{2,}", "\n", text).strip()
+
+
+def without_markup(text: str) -> str:
+    """The text without emoji, table rules, ASCII art, heading or quote marks, bullets or markdown
+    marks, and with table rows as plain sentences: what no voice, read or synthetic, should say."""
+    for pattern in (EMOJI, TABLE_RULE, ASCII_ART, HEADING_OR_QUOTE, BULLET):
+        text = pattern.sub("", text)
+    text = "\n".join(_table_row(line) if line.count("|") >= 2 else line for line in text.splitlines())
+    return MARKDOWN_MARKS.sub("", text)
 
 
 def summarised(text: str) -> str:
@@ -89,7 +92,8 @@ def _table_row(line: str) -> str:
     return ", ".join(cells) + "."
 
 
-def _pounds(match: re.Match) -> str:
+def said_pounds(match: re.Match) -> str:
+    """A POUNDS match as said aloud: '£54.90' -> '54 pounds 90'."""
     pounds = int(match.group(1).replace(",", ""))
     pence = int(match.group(2) or 0)
     if pounds == 0:

@@ -8,10 +8,9 @@ Rasa's own response generator, so the domain stays the one place wording lives:
 * screen reader: the standard variant, rewritten by `accessibility.screen_reader.render` (no
   symbols, links by purpose, choices as a numbered list, figures said well, summary first). The
   buttons an action adds to a response are listed too, since Rasa passes them here;
-* voice (whatever the mode, on the `voice` channel): the chosen variant, rewritten for the ear by
-  `accessibility.speech.rendering.voiced` (choices to say, no links, figures said naturally).
-  The voice channel voices again what reaches it without passing here (text an action built, a
-  person's reply); voicing twice changes nothing.
+* voice (on the `voice` channel, whatever the mode): the chosen variant, left as it is. The voice
+  channel words every message for the ear once (`accessibility.speech.rendering.voiced`), since
+  text an action built or a person wrote reaches it without passing here.
 
 The mode never changes what the assistant does: only this wording step reads it.
 """
@@ -27,14 +26,13 @@ from rasa.utils.endpoints import EndpointConfig
 
 from accessibility.modes import MODE_SLOT, Mode, mode_of
 from accessibility.screen_reader import render
-from accessibility.speech.rendering import voiced
 
 VOICE_CHANNEL = "voice"
 
 
 class AccessibleNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
-    """Rasa's templated NLG, with the screen-reader rendering applied in that mode, and the
-    voice rendering on the voice channel."""
+    """Rasa's templated NLG, with the screen-reader rendering applied in that mode (not on a call,
+    which the voice channel words for the ear)."""
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
         super().__init__((domain or Domain.empty()).responses)
@@ -43,16 +41,11 @@ class AccessibleNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text, **kwargs: Any
     ) -> Optional[Dict[Text, Any]]:
         message = await super().generate(utter_action, tracker, output_channel, **kwargs)
-        if message is None:
-            return message
-        if output_channel == VOICE_CHANNEL:
-            rewrite = voiced
-        elif mode_of(tracker.get_slot(MODE_SLOT)) is Mode.SCREEN_READER:
-            rewrite = render
-        else:
+        on_a_call = output_channel == VOICE_CHANNEL
+        if message is None or on_a_call or mode_of(tracker.get_slot(MODE_SLOT)) is not Mode.SCREEN_READER:
             return message
         added: List[Dict[str, Any]] = kwargs.get("buttons") or []
-        spoken = rewrite({**message, "buttons": [*(message.get("buttons") or []), *added]})
+        spoken = render({**message, "buttons": [*(message.get("buttons") or []), *added]})
         # Rasa appends the action's buttons itself; only the response's own stay here.
         spoken["buttons"] = message.get("buttons") or []
         if not spoken["buttons"]:

@@ -13,8 +13,9 @@ A caller cannot see a button, scroll back, or follow a link, and a synthetic voi
 `spoken_parts` then cuts a long answer into short parts, each synthesized on its own, so the
 first part plays sooner and a caller can follow one idea at a time.
 
-`voiced` is idempotent: a message voiced by the NLG and again by the voice channel (which voices
-everything, including text an action or a person wrote) sounds the same.
+The voice channel voices every message once, whoever wrote it (a response, an action, a person).
+`voiced` is idempotent all the same, so a text that arrives already worded for the ear (or for a
+screen reader, whose numbered choices it replaces) is not worded twice.
 """
 
 from __future__ import annotations
@@ -24,25 +25,19 @@ from datetime import date
 from typing import Any, Dict, List
 
 from accessibility.screen_reader import (
-    ASCII_ART,
-    BULLET,
-    EMOJI,
-    HEADING_OR_QUOTE,
-    MARKDOWN_MARKS,
+    ISO_DATE,
+    MARKDOWN_LINK,
     POUNDS,
     SENTENCE_END,
-    TABLE_RULE,
-    _pounds,
-    _table_row,
     choices as screen_reader_choices,
+    said_pounds,
+    without_markup,
 )
 
 # A spoken part longer than this is split at sentence ends (about ten seconds of speech).
 PART_CHARACTERS = 180
 
-MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|mailto:)[^)]+\)")
 BARE_URL = re.compile(r"https?://(?:www\.)?([^/\s]+?)(?:/\S*?)?(?=[.,;:!?)]*(?:\s|$))")
-ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # Six digits alone are an order number in Candor's shop; five or more in a row are read as digits.
 LONG_NUMBER = re.compile(r"(?<![\d£.,])\b\d{5,}\b(?![.,]\d)")
 # "call 116 123", "call 999": a number to dial is said digit by digit.
@@ -76,12 +71,9 @@ def speakable(text: str) -> str:
     """The text without anything a voice should not read out, and with figures said naturally."""
     text = MARKDOWN_LINK.sub(lambda match: match.group(1), text)
     text = BARE_URL.sub(lambda match: match.group(1), text)
-    for pattern in (EMOJI, TABLE_RULE, ASCII_ART, HEADING_OR_QUOTE, BULLET):
-        text = pattern.sub("", text)
-    text = "\n".join(_table_row(line) if line.count("|") >= 2 else line for line in text.splitlines())
-    text = MARKDOWN_MARKS.sub("", text)
+    text = without_markup(text)
     text = WRITE_TO_SAY.sub(_say, text)
-    text = POUNDS.sub(_pounds, text)
+    text = POUNDS.sub(said_pounds, text)
     text = ISO_DATE.sub(_spoken_date, text)
     text = NUMBER_TO_DIAL.sub(lambda match: match.group(1) + _digits(match.group(2)), text)
     text = LONG_NUMBER.sub(lambda match: _digits(match.group(0)), text)

@@ -65,7 +65,7 @@ def short_answers(nlu_dir: Path, intents: Sequence[str] = SHORT_ANSWER_INTENTS) 
     handoff words and the numbers that pick a choice."""
     answers: Set[str] = set(HANDOFF_WORDS) | set(CHOICE_WORDS) | {f"number {word}" for word in CHOICE_WORDS}
     for example in _examples(nlu_dir, set(intents)):
-        words = _words(example)
+        words = spoken_words(example)
         if 0 < len(words) <= MAX_ANSWER_WORDS:
             answers.add(" ".join(words))
     return sorted(answers)
@@ -76,7 +76,7 @@ def spoken_sentences(nlu_dir: Path) -> List[List[str]]:
     caller would say (see `SPOKEN_FORMS`)."""
     sentences = []
     for example in _examples(nlu_dir):
-        words = " ".join(SPOKEN_FORMS.get(word, word) for word in _words(example)).split()
+        words = " ".join(SPOKEN_FORMS.get(word, word) for word in spoken_words(example)).split()
         if words:
             sentences.append(words)
     return sentences
@@ -92,7 +92,8 @@ def _examples(nlu_dir: Path, intents: Optional[Set[str]] = None) -> Iterable[str
                         yield ENTITY_MARKUP.sub(lambda m: m.group(1) or m.group(2), line[2:])
 
 
-def _words(text: str) -> List[str]:
+def spoken_words(text: str) -> List[str]:
+    """The words of `text` as a recogniser hears them: lower case, no punctuation."""
     return re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower().replace("’", "'"))
 
 

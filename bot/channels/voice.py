@@ -95,7 +95,8 @@ class VoiceSettings:
 
 
 class VoiceOutput(CollectingOutputChannel):
-    """Collects the assistant's messages; named "voice" so the NLG words them for the ear."""
+    """Collects the assistant's messages; named "voice" so the NLG leaves them for this channel to
+    word for the ear (`VoiceInput.spoken`), once, whoever wrote them."""
 
     @classmethod
     def name(cls) -> Text:

@@ -25,7 +25,7 @@ import re
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -33,7 +33,13 @@ from sanic.response import HTTPResponse
 from accessibility.modes import Mode
 from bot.channels.choices import answering_choices_by_number
 from bot.channels.outbox import OUTBOX
-from bot.channels.rest import MAX_MESSAGE_CHARACTERS, MAX_SENDER_CHARACTERS, RequestProblem, checked_request, replies_to
+from bot.channels.rest import (
+    MAX_SENDER_CHARACTERS,
+    RequestProblem,
+    ValidatingRestInput,
+    checked_request,
+    replies_to,
+)
 from bot.policy import PolicyError, current_policy
 
 logger = logging.getLogger(__name__)
@@ -131,20 +137,16 @@ class WebOutputChannel(CollectingOutputChannel):
             await self._persist_message(shown)
 
 
-class WebChatInput(InputChannel):
-    """The accessible web chat widget's channel (`credentials.yml`: `bot.channels.web.WebChatInput:`)."""
+class WebChatInput(ValidatingRestInput):
+    """The accessible web chat widget's channel (`credentials.yml`: `bot.channels.web.WebChatInput:`).
+
+    A REST channel underneath: the same settings (`max_message_characters`) and the same checks,
+    with the widget's own routes and the checks it adds.
+    """
 
     @classmethod
     def name(cls) -> Text:
         return "web"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebChatInput":
-        credentials = credentials or {}
-        return cls(max_characters=int(credentials.get("max_message_characters", MAX_MESSAGE_CHARACTERS)))
-
-    def __init__(self, max_characters: int = MAX_MESSAGE_CHARACTERS) -> None:
-        self.max_characters = max_characters
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         web = Blueprint("candor_web_chat", __name__)

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
-from accessibility.speech.transcription import _words
+from accessibility.speech.transcription import spoken_words
 from bot.cli.errors import CommandError
-from bot.cli.eval_distress import _percentile
+from bot.cli.eval_distress import nearest_rank_percentile
 from bot.settings import PROJECT_ROOT
 
 PHRASES = PROJECT_ROOT / "accessibility" / "speech" / "bench_phrases.txt"
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     cold, cached = asyncio.run(time_to_audio(replies))
     print(f"time from reply to playable audio, {len(replies)} replies (ms):")
     for name, times in (("cold", cold), ("cached", cached)):
-        print(f"  {name:7} p50 {_percentile(times, 50):8.1f}   p95 {_percentile(times, 95):8.1f}")
+        print(f"  {name:7} p50 {nearest_rank_percentile(times, 50):8.1f}   p95 {nearest_rank_percentile(times, 95):8.1f}")
     groups = read_phrases(args.phrases)
     for voice in args.voices:
         print(f"transcription of espeak-ng speech, voice {voice} (exact match; WER for sentences):")
@@ -147,7 +147,7 @@ def transcription_accuracy(groups: Dict[str, List[str]], voice: str = VOICES[0])
             for phrase in phrases:
                 subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(wav), phrase], check=True)
                 heard = transcriber.transcribe(recording(wav.read_bytes(), 30)).text
-                said, got = _words(phrase), _words(heard)
+                said, got = spoken_words(phrase), spoken_words(heard)
                 errors, words = errors + word_errors(said, got), words + len(said)
                 if got != said:
                     misses.append((phrase, heard))

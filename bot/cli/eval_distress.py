@@ -151,8 +151,8 @@ def score(gold: Sequence[str], predicted: Sequence[str], latencies_ms: Sequence[
         by_category=by_category,
         none_examples=len(none_predictions),
         false_positives=sum(p != NONE for p in none_predictions),
-        latency_p50_ms=_percentile(latencies_ms, 50),
-        latency_p95_ms=_percentile(latencies_ms, 95),
+        latency_p50_ms=nearest_rank_percentile(latencies_ms, 50),
+        latency_p95_ms=nearest_rank_percentile(latencies_ms, 95),
     )
 
 
@@ -232,7 +232,7 @@ def _non_empty(examples: List[Tuple[str, str]], path: Path) -> List[Tuple[str, s
     return examples
 
 
-def _percentile(values: Sequence[float], percent: float) -> float:
+def nearest_rank_percentile(values: Sequence[float], percent: float) -> float:
     """The nearest-rank percentile: the smallest value at least `percent`% of values do not exceed."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
