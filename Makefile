@@ -25,7 +25,7 @@ BROWSER_TESTS := tests/e2e/browser
 NODE_PACKAGES := $(BROWSER_TESTS)/node_modules/.package-lock.json
 
 .PHONY: help run test train shell install validate test-conversations test-python lock clean \
-	run-packages test-packages
+	run-packages test-packages security-soak
 
 help:
 	@echo "make run     set up, train if needed, and start Candor on http://localhost:5005"
@@ -33,6 +33,7 @@ help:
 	@echo "make train   train the model if the training data changed"
 	@echo "make shell   chat with Candor in this terminal"
 	@echo "make lock    re-pin dependencies in constraints.txt after editing pyproject.toml"
+	@echo "make security-soak   a long fuzz run across every route and a long load run (not in make test)"
 
 run: install run-packages train
 	@$(CANDOR) serve
@@ -65,6 +66,15 @@ test-conversations: install train
 
 test-python: install train
 	$(BIN)/python -m pytest
+
+# The long versions of the fuzz and load tests that `make test` runs briefly (tests/security):
+# many more generated requests per route, and ten minutes of customers served beside a flood.
+# Both talk only to the servers they start on 127.0.0.1, and stop by themselves.
+SOAK_EXAMPLES ?= 5000
+SOAK_SECONDS ?= 600
+security-soak: install train
+	CANDOR_FUZZ_EXAMPLES=$(SOAK_EXAMPLES) CANDOR_LOAD_SECONDS=$(SOAK_SECONDS) \
+		$(BIN)/python -m pytest tests/security/test_e2e_fuzz.py tests/security/test_e2e_load.py
 
 # Python 3.10 is required (Rasa 3.6 does not support 3.11+). Look on PATH (pyenv's shim works
 # here thanks to .python-version), then in pyenv's versions folder, then give up with advice.

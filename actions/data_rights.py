@@ -1,7 +1,8 @@
 """The customer's data rights, each one message away: sign in, withdraw, see, download, erase.
 
-`data_request_form` (see `actions.identity`) has made sure who the customer is; this action does
-what they asked for and says plainly what it changed.
+`data_request_form` (see `actions.identity`) has made sure who the customer is, and for export and
+erasure that it is still them (`actions.step_up`); this action checks that again, does what they
+asked for and says plainly what it changed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from rasa_sdk.types import DomainDict
 
 from accessibility.modes import MODE_SLOT, Mode, mode_of
 from actions.consent import CONSENT_SLOT, identified_customer
+from actions.identity import CLAIM_SLOT, explain_not_identified
+from actions.step_up import DATA_REQUEST_FORM, explain_not_rechecked, step_up_passed, used_up
 from bot.privacy.consent import Where, withdraw_all
 from bot.privacy.erasure import erase_customer, is_erased
 from bot.privacy.subject_access import export, summary
@@ -32,12 +35,16 @@ class ActionFulfilDataRequest(Action):
         return "action_fulfil_data_request"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        done: List[EventType] = [SlotSet("data_request", None), SlotSet("erase_confirmed", None)]
+        done: List[EventType] = [SlotSet("data_request", None), SlotSet("erase_confirmed", None), *used_up()]
         customer_id = identified_customer(tracker)
         if customer_id is None:
-            dispatcher.utter_message(response="utter_identity_attempts_exhausted")
-            return done
+            explain_not_identified(dispatcher, tracker)
+            return done + [SlotSet(CLAIM_SLOT, None)]
         request = tracker.get_slot("data_request")
+        if not step_up_passed(tracker, request, DATA_REQUEST_FORM):
+            with open_session() as session:
+                explain_not_rechecked(dispatcher, session, customer_id)
+            return done
         now = datetime.now(timezone.utc)
         if request == "erase":
             return done + self._erase(dispatcher, tracker, customer_id, now)

@@ -1,4 +1,4 @@
-"""Sending an order that hasn't left the warehouse to another address, after a yes."""
+"""Sending an order that hasn't left the warehouse to another address, after the account's postcode and a yes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.step_up import explain_not_rechecked, step_up_passed, used_up
 from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import order_facts
 from bot.store.database import open_session
@@ -23,6 +24,8 @@ MAX_ADDRESS_LENGTH = 200
 
 
 class ValidateAddressChangeForm(VerifiedOrderFormValidation):
+    step_up_operation = "change_address"
+
     def name(self) -> Text:
         return "validate_address_change_form"
 
@@ -71,7 +74,7 @@ class ActionChangeShippingAddress(Action):
         return "action_change_shipping_address"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        events: List[EventType] = [SlotSet("shipping_address", None), SlotSet("address_confirmed", None)]
+        events: List[EventType] = [SlotSet("shipping_address", None), SlotSet("address_confirmed", None), *used_up()]
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is None:
@@ -81,6 +84,8 @@ class ActionChangeShippingAddress(Action):
                 dispatcher.utter_message(response="utter_address_collection_order", **facts)
             elif not order.can_be_changed:
                 dispatcher.utter_message(response="utter_address_cannot_be_changed", **facts)
+            elif not step_up_passed(tracker, "change_address", "address_change_form"):
+                explain_not_rechecked(dispatcher, session, order.customer_id)
             elif tracker.get_slot("address_confirmed") is not True:
                 dispatcher.utter_message(response="utter_address_not_changed", **facts)
             else:

@@ -1,8 +1,13 @@
 """Who the customer is: an email address or customer number, proven with the account's postcode.
 
 Until both match, the assistant knows nothing about the customer and never guesses. A wrong pair
-gets the same answer whether or not the account exists, and after a few wrong pairs the form
-stops asking (a person can check identity instead), so the check cannot be used to probe accounts.
+gets the same answer whether or not the account exists. Failures are counted in the database
+across conversations (`actions.postcode_check`): past a few, each further try must wait, and the
+wait is kept per claim, so it too looks the same for an account that exists and one that doesn't.
+After a few wrong pairs in one request the form stops asking (a person can check identity instead).
+
+The same form re-checks the postcode before data leaves or is erased (`actions.step_up`), unless
+the customer signed in within this very request.
 """
 
 from __future__ import annotations
@@ -15,21 +20,53 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.consent import identified_customer
+from actions.postcode_check import (
+    FAILURES_SLOT,
+    Verdict,
+    attempts_exhausted,
+    check_postcode,
+    failures_so_far,
+    identity_rules,
+    wait_in_words,
+    waiting_until,
+)
+from actions.step_up import (
+    PROOF_SLOT,
+    STEP_UP_SLOT,
+    check_step_up,
+    needs_step_up,
+    proven_in_this_request,
+    step_up_blocked,
+)
 from actions.verification import normalise_email
 from actions.wording import echo
-from bot.store.customers import link_conversation, parse_customer_number, verify_identity
+from bot.store.customers import customer_by_claim, link_conversation, parse_customer_number
 from bot.store.database import open_session
+from bot.store.sign_ins import claim_subject, customer_subject
 
-IDENTITY_SLOTS = ("identity_claim", "identity_postcode")
-MAX_IDENTITY_ATTEMPTS = 3
+CLAIM_SLOT = "identity_claim"
+IDENTITY_SLOTS = (CLAIM_SLOT, "identity_postcode")
 
 
-def identity_attempts_exhausted(tracker: Tracker) -> bool:
-    return (tracker.get_slot("identity_failures") or 0) >= MAX_IDENTITY_ATTEMPTS
+def claim_must_wait(tracker: Tracker) -> bool:
+    """Whether the email or customer number in hand must wait before its postcode is checked."""
+    claim = tracker.get_slot(CLAIM_SLOT)
+    return bool(claim) and waiting_until(claim_subject(str(claim)), datetime.now(timezone.utc)) is not None
+
+
+def explain_not_identified(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Say why the customer is not signed in: how long to wait, or that the form stopped asking."""
+    claim = tracker.get_slot(CLAIM_SLOT)
+    now = datetime.now(timezone.utc)
+    until = waiting_until(claim_subject(str(claim)), now) if claim else None
+    if until is not None:
+        dispatcher.utter_message(response="utter_identity_wait", wait=wait_in_words(until, now))
+    else:
+        dispatcher.utter_message(response="utter_identity_attempts_exhausted")
 
 
 class ValidateDataRequestForm(FormValidationAction):
-    """Proves identity when needed, then (for erasure only) asks for a clear yes."""
+    """Proves identity when needed, re-checks it before export or erasure, then asks erasure for a yes."""
 
     def name(self) -> Text:
         return "validate_data_request_form"
@@ -37,10 +74,17 @@ class ValidateDataRequestForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        identified = identified_customer(tracker) is not None
-        if not identified:
-            return [] if identity_attempts_exhausted(tracker) else list(IDENTITY_SLOTS)
-        return ["erase_confirmed"] if tracker.get_slot("data_request") == "erase" else []
+        customer_id = identified_customer(tracker)
+        if customer_id is None:
+            # Stopping here, the action explains why and offers a person.
+            return [] if attempts_exhausted(tracker) or claim_must_wait(tracker) else list(IDENTITY_SLOTS)
+        request = tracker.get_slot("data_request")
+        slots = ["erase_confirmed"] if request == "erase" else []
+        if needs_step_up(request) and not proven_in_this_request(tracker, self.form_name()):
+            if step_up_blocked(tracker, customer_id):
+                return []
+            slots.insert(0, STEP_UP_SLOT)
+        return slots
 
     def validate_identity_claim(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -48,28 +92,45 @@ class ValidateDataRequestForm(FormValidationAction):
         claim = parse_customer_number(str(value)) or normalise_email(value)
         if claim is None:
             dispatcher.utter_message(response="utter_identity_claim_invalid", value=echo(value))
-            return {"identity_claim": None}
-        return {"identity_claim": claim}
+            return {CLAIM_SLOT: None}
+        return {CLAIM_SLOT: claim}
 
     def validate_identity_postcode(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        claim = tracker.get_slot("identity_claim")
+        claim = tracker.get_slot(CLAIM_SLOT)
         if not claim:
             return {"identity_postcode": None}
         now = datetime.now(timezone.utc)
+        lock = claim_subject(str(claim))
         with open_session() as session:
-            customer = verify_identity(session, claim, str(value))
-            if customer is not None:
+            customer = customer_by_claim(session, str(claim))
+            counted = [lock] + ([customer_subject(customer.id)] if customer is not None else [])
+            check = check_postcode(session, customer, str(value), lock=lock, counted=counted, now=now)
+            if check.verdict is Verdict.PROVEN and customer is not None:
                 link_conversation(session, customer, tracker.sender_id, now)
                 return {
                     "customer_id": str(customer.id),
                     "email": customer.email,
-                    "identity_claim": None,
+                    CLAIM_SLOT: None,
                     "identity_postcode": None,
-                    "identity_failures": 0,
+                    FAILURES_SLOT: 0,
+                    # Signing in is proof enough for this request: export or erase need not ask again.
+                    PROOF_SLOT: True,
                 }
-        failures = (tracker.get_slot("identity_failures") or 0) + 1
-        if failures < MAX_IDENTITY_ATTEMPTS:
+        if check.verdict is Verdict.WAIT:
+            return {"identity_postcode": None}  # the claim stays: the form sees the wait and stops
+        failures = failures_so_far(tracker) + 1
+        if check.retry_at is not None:
+            return {"identity_postcode": None, FAILURES_SLOT: failures}
+        if failures < identity_rules().attempts_per_request:
             dispatcher.utter_message(response="utter_identity_not_matched")
-        return {"identity_claim": None, "identity_postcode": None, "identity_failures": failures}
+        return {CLAIM_SLOT: None, "identity_postcode": None, FAILURES_SLOT: failures}
+
+    def validate_step_up_postcode(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        customer_id = identified_customer(tracker)
+        if customer_id is None:
+            return {STEP_UP_SLOT: None}
+        return check_step_up(value, dispatcher, tracker, customer_id)

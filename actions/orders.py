@@ -1,8 +1,9 @@
 """Orders: where one is, and cancelling one.
 
-Each form first verifies the order (see `verification`), then asks for an explicit yes before
-anything irreversible. The submit actions re-check the order in the database, because the
-warehouse may have moved on while the customer was typing.
+Each form first verifies the order (see `verification`), then, before cancelling, asks for the
+postcode on the account again (see `step_up`) and for an explicit yes. The submit actions re-check
+the order in the database, because the warehouse may have moved on while the customer was typing,
+and that identity was proven in this very request.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.step_up import explain_not_rechecked, step_up_passed, used_up
 from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import day, money, order_facts
 from bot.store.database import open_session
@@ -43,6 +45,8 @@ class ActionTrackOrder(Action):
 
 
 class ValidateCancelOrderForm(VerifiedOrderFormValidation):
+    step_up_operation = "cancel_order"
+
     def name(self) -> Text:
         return "validate_cancel_order_form"
 
@@ -72,7 +76,7 @@ class ActionCancelOrder(Action):
         return "action_cancel_order"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        events: List[EventType] = [SlotSet("cancel_confirmed", None)]
+        events: List[EventType] = [SlotSet("cancel_confirmed", None), *used_up()]
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is None:
@@ -82,6 +86,8 @@ class ActionCancelOrder(Action):
                 dispatcher.utter_message(response="utter_order_already_cancelled", **facts)
             elif not order.can_be_cancelled:
                 dispatcher.utter_message(response="utter_order_cannot_be_cancelled", **facts)
+            elif not step_up_passed(tracker, "cancel_order", "cancel_order_form"):
+                explain_not_rechecked(dispatcher, session, order.customer_id)
             elif tracker.get_slot("cancel_confirmed") is not True:
                 dispatcher.utter_message(response="utter_order_not_cancelled", **facts)
             else:

@@ -2,7 +2,9 @@
 
 A customer names an order by its number and proves it is theirs with the email it was placed
 with. The two are accepted only together, and a wrong pair gets the same answer whether or not
-the order exists, so the assistant cannot be used to find out which orders exist.
+the order exists, so the assistant cannot be used to find out which orders exist. A form that
+does something irreversible also asks for the postcode on the account that placed the order,
+just before it does it (`actions.step_up`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.consent import CONSENT_SLOT, record_consent_answer, should_ask_consent
+from actions.step_up import STEP_UP_SLOT, check_step_up, needs_step_up, proven_in_this_request, step_up_blocked
 from actions.wording import echo
 from bot.store.database import open_session
 from bot.store.models import Order
@@ -56,8 +59,13 @@ class VerifiedOrderFormValidation(FormValidationAction, ABC):
 
     Subclasses name their form and may narrow `order_qualifies`; when a verified order does
     not qualify (a dispatched order cannot be cancelled), the form ends after verification and
-    its submit action explains why, instead of asking questions that lead nowhere.
+    its submit action explains why, instead of asking questions that lead nowhere. A subclass
+    whose form does something irreversible names it in `step_up_operation`, as the policy's
+    `identity.step_up` does; the postcode is then asked for where the form lists `step_up_postcode`.
     """
+
+    # The policy's name for what the form does, if it needs identity proven again (`cancel_order`).
+    step_up_operation: Optional[str] = None
 
     @abstractmethod
     def name(self) -> Text:
@@ -79,12 +87,30 @@ class VerifiedOrderFormValidation(FormValidationAction, ABC):
             order = verified_order(session, tracker)
             if order is not None and not self.order_qualifies(order):
                 return [slot for slot in domain_slots if slot in VERIFICATION_SLOTS]
+            customer_id = order.customer_id if order is not None else None
+        if not needs_step_up(self.step_up_operation) or proven_in_this_request(tracker, self.form_name()):
+            return [slot for slot in domain_slots if slot != STEP_UP_SLOT]
+        if customer_id is not None and step_up_blocked(tracker, customer_id):
+            # Nothing more to ask in this request; the submit action says why and offers a person.
+            return [slot for slot in domain_slots if slot in VERIFICATION_SLOTS]
         return domain_slots
 
     def validate_history_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         return record_consent_answer(value, dispatcher, tracker)
+
+    def validate_step_up_postcode(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """The postcode on the account that placed the order, given again just before the change."""
+        with open_session() as session:
+            order = verified_order(session, tracker)
+            customer_id = order.customer_id if order is not None else None
+        if customer_id is None:  # the order no longer matches: start again from its number
+            dispatcher.utter_message(response="utter_order_not_matched", order_id=tracker.get_slot("order_id"))
+            return {STEP_UP_SLOT: None, "order_id": None, "email": None}
+        return check_step_up(value, dispatcher, tracker, customer_id)
 
     def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

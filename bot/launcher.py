@@ -134,7 +134,8 @@ class Servers:
     def _spawn(self, name: str, rasa_arguments: List[str]) -> None:
         # rasa-sdk binds to all interfaces unless told otherwise; the action server trusts what it
         # is sent, so it must only be reachable from the Rasa server on this machine.
-        environment = {**os.environ, "SANIC_HOST": self.launch.host, **self.launch.environment}
+        # The Rasa server's request guard checks the API token itself, in constant time.
+        environment = {**os.environ, "SANIC_HOST": self.launch.host, "CANDOR_API_TOKEN": self.launch.api_token, **self.launch.environment}
         output: Optional[IO[bytes]] = None
         if self.launch.log_dir is not None:
             self.launch.log_dir.mkdir(parents=True, exist_ok=True)

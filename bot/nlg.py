@@ -13,6 +13,10 @@ Rasa's own response generator, so the domain stays the one place wording lives:
   text an action built or a person wrote reaches it without passing here.
 
 The mode never changes what the assistant does: only this wording step reads it.
+
+What a customer typed never becomes markup: every value put into a response's placeholders (a
+slot, or what an action passes, such as the text it quotes back) has its link and tag brackets
+made plain, so "[click](https://...)" quoted back is text in every client, not a link.
 """
 
 from __future__ import annotations
@@ -28,6 +32,13 @@ from accessibility.modes import MODE_SLOT, Mode, mode_of
 from accessibility.screen_reader import render
 
 VOICE_CHANNEL = "voice"
+# Brackets that open a markdown link or image, or an autolink or tag, and their plain stand-ins.
+INERT_BRACKETS = str.maketrans({"[": "(", "]": ")", "<": "(", ">": ")"})
+
+
+def inert(value: Any) -> Any:
+    """A placeholder's value as plain text: no bracket in it can start a link, an image or a tag."""
+    return value.translate(INERT_BRACKETS) if isinstance(value, str) else value
 
 
 class AccessibleNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
@@ -36,6 +47,12 @@ class AccessibleNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
         super().__init__((domain or Domain.empty()).responses)
+
+    @staticmethod
+    def _response_variables(filled_slots: Optional[Dict[Text, Any]], kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+        """The values for a response's placeholders, each made inert (conditions still see the real slots)."""
+        variables = TemplatedNaturalLanguageGenerator._response_variables(filled_slots or {}, kwargs)
+        return {name: inert(value) for name, value in variables.items()}
 
     async def generate(
         self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text, **kwargs: Any

@@ -8,7 +8,7 @@ that would make a promise the code cannot keep.
 from __future__ import annotations
 
 import functools
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -196,6 +196,11 @@ class Redaction(BaseModel):
     score_threshold: float = Field(..., ge=0, le=1)
     entities: List[str] = Field(..., min_items=1)
     phone_regions: List[str] = Field(..., min_items=1)
+    # Longer texts are redacted in pieces this long, each seen with `context_chars` either side,
+    # and runs without spaces are tokenized in parts: the cost grows with length, not its square.
+    max_piece_chars: int = Field(500, ge=50)
+    max_run_chars: int = Field(64, ge=8)
+    context_chars: int = Field(50, ge=0)
 
     @validator("phone_regions", each_item=True)
     def _known_region(cls, region: str) -> str:
@@ -210,6 +215,54 @@ class Privacy(BaseModel):
     consent: Consent
     retention: Retention
     redaction: Redaction
+
+
+# What the assistant can re-check identity for, by the name `identity.step_up` lists it under.
+STEP_UP_OPERATIONS = ("export", "erase", "cancel_order", "change_address")
+
+
+class Identity(BaseModel):
+    """How a customer proves who they are, proves it again, and how guessing a postcode is slowed."""
+
+    step_up: List[str]
+    attempts_per_request: int = Field(..., ge=1)
+    free_failures: int = Field(..., ge=1)
+    first_delay_seconds: float = Field(..., gt=0)
+    max_delay_seconds: float = Field(..., gt=0)
+    notice_after_failures: int = Field(..., ge=1)
+    forget_failures_after_hours: float = Field(..., gt=0)
+
+    @validator("step_up", each_item=True)
+    def _known_operation(cls, operation: str) -> str:
+        if operation not in STEP_UP_OPERATIONS:
+            raise ValueError(f"{operation!r} is not an operation the assistant can re-check identity for ({', '.join(STEP_UP_OPERATIONS)})")
+        return operation
+
+    @validator("max_delay_seconds")
+    def _cap_at_least_the_first_delay(cls, cap: float, values: Dict) -> float:
+        if "first_delay_seconds" in values and cap < values["first_delay_seconds"]:
+            raise ValueError(f"the longest wait ({cap:g} s) is shorter than the first ({values['first_delay_seconds']:g} s)")
+        return cap
+
+    @validator("forget_failures_after_hours")
+    def _forget_only_after_the_longest_wait(cls, hours: float, values: Dict) -> float:
+        if "max_delay_seconds" in values and hours * 3600 <= values["max_delay_seconds"]:
+            raise ValueError("failures would be forgotten before the longest wait is over: make it longer than max_delay_seconds")
+        return hours
+
+    def needs_step_up(self, operation: str) -> bool:
+        return operation in self.step_up
+
+    def delay_after(self, failures: int) -> Optional[timedelta]:
+        """How long the next try must wait after `failures` failures in a row: none while they are free."""
+        if failures < self.free_failures:
+            return None
+        doublings = min(failures - self.free_failures, 64)  # 2**64 is past any cap
+        return timedelta(seconds=min(self.first_delay_seconds * 2**doublings, self.max_delay_seconds))
+
+    @property
+    def forget_failures_after(self) -> timedelta:
+        return timedelta(hours=self.forget_failures_after_hours)
 
 
 class ChangelogEntry(BaseModel):
@@ -251,6 +304,7 @@ class Policy(BaseModel):
     handoff: Handoff
     distress: Distress
     privacy: Privacy
+    identity: Identity
 
     @validator("changelog")
     def _newest_first_and_current(cls, changelog: List[ChangelogEntry], values: Dict) -> List[ChangelogEntry]:

@@ -6,7 +6,11 @@ here, so one variable changes the behaviour of all of them together.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
+import secrets
+import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,3 +37,57 @@ def redis_url() -> str | None:
 def agent_token() -> str | None:
     """The agent console's shared secret; unset means the console is switched off."""
     return os.environ.get("CANDOR_AGENT_TOKEN") or None
+
+
+def secret_key() -> bytes:
+    """The server's own secret: it keys conversation ids, audio names and signed URLs.
+
+    `CANDOR_SECRET_KEY` (at least 32 characters) when set, which every replica of a cluster must
+    share; otherwise a random key made once and kept in `var/secret-key`, readable only by its
+    owner. Changing it makes every existing conversation unreachable from the channels, so keep it.
+    """
+    given = os.environ.get("CANDOR_SECRET_KEY")
+    if given:
+        if len(given) < 32:
+            raise ValueError("CANDOR_SECRET_KEY must be at least 32 characters; make one with `openssl rand -hex 32`")
+        return given.encode("utf-8")
+    return _key_file(VAR_DIR / "secret-key")
+
+
+@functools.lru_cache(maxsize=4)
+def _key_file(path: Path) -> bytes:
+    """The key in `path`, made (atomically, mode 0600) if there is none, so processes agree on it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32))
+    for _ in range(50):  # another process may have created it a moment ago and still be writing
+        key = path.read_text().strip()
+        if key:
+            return key.encode("utf-8")
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty; delete it and Candor makes a new key")
+
+
+def integration_token() -> str | None:
+    """A server-to-server integration's token for the REST channel; unset means session secrets."""
+    return os.environ.get("CANDOR_INTEGRATION_TOKEN") or None
+
+
+def api_token() -> str | None:
+    """The token of Rasa's HTTP API (an admin credential), as the launcher passed it to the server."""
+    return os.environ.get("CANDOR_API_TOKEN") or None
+
+
+def widget_origins() -> list[str]:
+    """`CANDOR_WIDGET_ORIGINS`: the shops' sites (space- or comma-separated) that embed the widget,
+    and from which browsers may open socket.io; a ValueError says which entry is not an origin."""
+    origins = os.environ.get("CANDOR_WIDGET_ORIGINS", "").replace(",", " ").split()
+    for origin in origins:
+        if origin != "*" and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?", origin):
+            raise ValueError(f"CANDOR_WIDGET_ORIGINS: {origin!r} is not an origin; write it like https://shop.example (no path)")
+    return origins

@@ -16,27 +16,45 @@ Across turns, the real values a flow still needs come back from memory, not from
 Erasure: when a conversation's new events include `SlotSet("erase_conversation", True)` (the
 chat's "delete my data"), every stored event of that conversation, in every session, is deleted,
 its live values are forgotten, and nothing of it is written or published.
+
+Failure: a database that cannot read or store a conversation must cost one request, never the
+server. Rasa's own SQL store turns any `ValueError` raised while it works (a lone surrogate in a
+sender id is one) into `sys.exit`, and Rasa's fail-safe wrapper quietly keeps a failed tracker in
+an in-memory store that grows with every failure. Here errors are caught and logged without any
+text, nothing is half-stored, and the channel that is handling the request learns of it
+(`watching_storage`) and answers with an apology and a 5xx.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional
+from typing import Any, Dict, Generator, Iterable, Iterator, List, Optional
 
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot import settings
+from bot.ownership import forget_conversation
 from bot.policy import current_policy
 from bot.privacy.live_values import LiveValue, LiveValues
 from bot.privacy.redaction import Redactor, default_redactor
 
+logger = logging.getLogger(__name__)
+
 ERASE_CONVERSATION_SLOT = "erase_conversation"
+# What can go wrong while a conversation is read or written: the database, or a value it refuses.
+STORAGE_ERRORS = (SQLAlchemyError, ValueError, OSError)
 
 # Fields of a serialised event that record the conversation's structure, never what anyone said.
 # Everything else is redacted, so a field Rasa adds in a later version is redacted by default.
@@ -78,36 +96,79 @@ class CandorTrackerStore(SQLTrackerStore):
             if live_values is not None
             else LiveValues(timedelta(minutes=current_policy().privacy.retention.live_values_minutes))
         )
+        # SQLAlchemy puts a failed statement's parameters (what customers typed) in its errors.
+        self.engine.hide_parameters = True
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Generator[Session, None, None]:
+        """Rasa's session scope without its `sys.exit` on any `ValueError`: an error stays an error."""
+        session = self.sessionmaker()
+        try:
+            ensure_schema_exists(session)
+            yield session
+        finally:
+            session.close()
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        return self._with_live_values(await super().retrieve(sender_id))
+        try:
+            return self._with_live_values(await super().retrieve(sender_id))
+        except STORAGE_ERRORS as error:
+            _failed("read", sender_id, error)
+            return None
 
     async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
-        return self._with_live_values(await super().retrieve_full_tracker(conversation_id))
+        try:
+            return self._with_live_values(await super().retrieve_full_tracker(conversation_id))
+        except STORAGE_ERRORS as error:
+            _failed("read", conversation_id, error)
+            return None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Write the new events redacted, or erase the conversation if they ask for it."""
-        with self.session_scope() as session:
-            unsaved = list(super()._additional_events(session, tracker))
-        if any(_asks_for_erasure(event) for event in unsaved):
-            await self.erase(tracker.sender_id)
+        """Write the new events redacted, or erase the conversation if they ask for it.
+
+        Nothing is written for a request whose conversation could not be read: the tracker in hand
+        would be a fresh one, and storing it would start the conversation over.
+        """
+        watch = _WATCH.get()
+        if watch is not None and watch.failure:
             return
-        await super().save(tracker)
-        self._remember_live_values(tracker, unsaved)
+        token = _REDACTED.set({})
+        try:
+            with self.session_scope() as session:
+                unsaved = list(super()._additional_events(session, tracker))
+            if any(_asks_for_erasure(event) for event in unsaved):
+                await self.erase(tracker.sender_id)
+                return
+            await super().save(tracker)
+            self._remember_live_values(tracker, unsaved)
+        except STORAGE_ERRORS as error:
+            _failed("store", tracker.sender_id, error)
+        finally:
+            _REDACTED.reset(token)
 
     async def erase(self, conversation_id: str) -> int:
-        """Delete every stored event of a conversation and forget its live values; how many events."""
+        """Delete every stored event of a conversation, forget its live values and unlock it (its
+        next message starts afresh); how many events."""
         self.live_values.forget(conversation_id)
         with self.session_scope() as session:
             deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == conversation_id).delete()
             session.commit()
+        forget_conversation(conversation_id)
         return int(deleted)
 
     def redacted(self, event: Event) -> Event:
-        """A copy of `event` with its personal data replaced; `event` itself is not touched."""
+        """A copy of `event` with its personal data replaced; `event` itself is not touched.
+
+        Within one `save`, each event is redacted once for the database and the event broker alike.
+        """
+        done = _REDACTED.get()
+        if done is not None and id(event) in done and done[id(event)][0] is event:
+            return done[id(event)][1]
         copy = Event.from_parameters(redacted_event_data(event.as_dict(), self.redactor))
         if copy is None:  # Rasa returns None only for data without an event type
-            raise ValueError(f"cannot redact an event without a type: {event!r}")
+            raise ValueError(f"cannot redact an event without a type: {type(event).__name__}")
+        if done is not None:
+            done[id(event)] = (event, copy)
         return copy
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
@@ -157,6 +218,37 @@ class CandorTrackerStore(SQLTrackerStore):
                 setter.value = value.real
                 slot.value = value.real
         return tracker
+
+
+@dataclass
+class StorageWatch:
+    """What went wrong with the conversation store while one request was handled, if anything."""
+
+    failure: Optional[str] = None
+
+
+_WATCH: ContextVar[Optional[StorageWatch]] = ContextVar("candor_storage_watch", default=None)
+# Per `save`: each event's redacted copy, so the database and the event broker share one redaction.
+_REDACTED: ContextVar[Optional[Dict[int, Any]]] = ContextVar("candor_redacted_events", default=None)
+
+
+@contextlib.contextmanager
+def watching_storage() -> Iterator[StorageWatch]:
+    """Around the handling of one request: afterwards, `watch.failure` says whether the store failed."""
+    watch = StorageWatch()
+    token = _WATCH.set(watch)
+    try:
+        yield watch
+    finally:
+        _WATCH.reset(token)
+
+
+def _failed(what: str, conversation_id: str, error: BaseException) -> None:
+    """Log a store failure by kind only (an error's text can quote what was said) and tell the request."""
+    logger.error("Could not %s conversation %s: %s.", what, conversation_id, type(error).__name__)
+    watch = _WATCH.get()
+    if watch is not None and watch.failure is None:
+        watch.failure = f"could not {what} the conversation"
 
 
 def redacted_event_data(data: Dict[str, Any], redactor: Redactor) -> Dict[str, Any]:

@@ -25,6 +25,20 @@ def shop_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[s
     yield url
 
 
+@pytest.fixture
+def conversation_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Conversations locked (`bot.ownership`) in a database of the test's own, under a key of its own."""
+    import uuid
+
+    from bot.store.database import cached_engine, create_schema
+
+    url = f"sqlite:///{tmp_path / 'keys.db'}"
+    monkeypatch.setenv("CANDOR_DATABASE_URL", url)
+    monkeypatch.setenv("CANDOR_SECRET_KEY", f"test-key-{uuid.uuid4().hex}")
+    create_schema(cached_engine(url))
+    return url
+
+
 POSTGRES_URL = os.environ.get("CANDOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("CANDOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

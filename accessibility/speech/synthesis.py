@@ -11,8 +11,11 @@ never block it. Two known traps are handled here:
 * a half-written file must never be served: audio is written under a temporary name and moved
   into place atomically, so a file in the cache is complete.
 
-Files are cached under their SHA-256 of (voice, rate, text): the same sentence at the same pace is
-synthesized once, and the name reveals nothing and cannot point outside the cache directory.
+Files are cached under an HMAC-SHA256 of (voice, rate, text) keyed with the server's secret (which
+the channel passes in): the same sentence at the same pace is synthesized once, the name cannot
+point outside the cache directory, and nobody without the key can work out which name a sentence
+has. An unkeyed hash let anyone compute the name of a templated reply ("Your order 1 0 4, 5 0 2
+...") and learn from the server whether it had been said to someone recently.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import hashlib
+import hmac
 import logging
 import os
 import queue
@@ -59,9 +63,10 @@ class SpeakingRate:
         return max(self.slowest, min(self.fastest, rate))
 
 
-def audio_name(text: str, voice: str, rate: int) -> str:
-    """The cache file name of one spoken part: the same words, voice and rate give the same file."""
-    return hashlib.sha256(f"{voice}\0{rate}\0{text}".encode("utf-8")).hexdigest() + ".wav"
+def audio_name(text: str, voice: str, rate: int, key: bytes) -> str:
+    """The cache file name of one spoken part: the same words, voice and rate give the same file,
+    and only a holder of `key` can tell which."""
+    return hmac.new(key, f"{voice}\0{rate}\0{text}".encode("utf-8"), hashlib.sha256).hexdigest() + ".wav"
 
 
 def cached_audio(cache_dir: Path, name: str) -> Optional[Path]:
@@ -91,19 +96,21 @@ def purge_audio(cache_dir: Path, older_than_seconds: float, now: Optional[float]
 
 
 class Synthesizer:
-    """Spoken parts as cached WAV files in `cache_dir`, in `voice`, made by the process's one worker."""
+    """Spoken parts as cached WAV files in `cache_dir`, in `voice`, made by the process's one worker
+    and named with `key` (`audio_name`)."""
 
-    def __init__(self, cache_dir: Path, voice: str) -> None:
+    def __init__(self, cache_dir: Path, voice: str, key: bytes) -> None:
         self.cache_dir = Path(cache_dir)
         self.voice = voice
+        self._key = key
         self._in_flight: Dict[str, concurrent.futures.Future] = {}
         self._lock = threading.Lock()
 
     def submit(self, text: str, rate: int) -> "concurrent.futures.Future[Path]":
         """A future for the WAV of `text` at `rate`: at once when cached, else when the worker is done."""
-        path = self.cache_dir / audio_name(text, self.voice, rate)
+        path = self.cache_dir / self.name_of(text, rate)
         with self._lock:
-            if path.is_file():
+            if _kept(path):
                 done: concurrent.futures.Future = concurrent.futures.Future()
                 done.set_result(path)
                 return done
@@ -115,6 +122,10 @@ class Synthesizer:
         future.add_done_callback(lambda _: self._forget(path.name))
         return future
 
+    def name_of(self, text: str, rate: int) -> str:
+        """The cache file name of `text` spoken at `rate`."""
+        return audio_name(text, self.voice, rate, self._key)
+
     async def speak(self, text: str, rate: int) -> Path:
         """The WAV of `text` at `rate`, awaited without blocking the event loop."""
         return await asyncio.wrap_future(self.submit(text, rate))
@@ -122,6 +133,16 @@ class Synthesizer:
     def _forget(self, name: str) -> None:
         with self._lock:
             self._in_flight.pop(name, None)
+
+
+def _kept(path: Path) -> bool:
+    """Whether `path` is cached; if it is, its age starts again, so that it outlives the URLs
+    handed out for it now (the purge goes by age, and a URL lasts as long as the purge allows)."""
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        return False
+    return path.is_file()
 
 
 Job = Tuple[str, str, int, Path, concurrent.futures.Future]

@@ -14,8 +14,10 @@ transcript, however short the audio (no utterance is forced into the grammar by 
 heard at most two words, the caller gave a short answer, and the grammar, which can only choose
 among the answers, says which one, unless the domain model's own words already are one of them.
 
-The recogniser is not thread-safe: one decoder per `Transcriber`, used from one thread at a time
-(the voice channel runs it on a single-thread executor).
+The recogniser is not thread-safe: one decoder per `Transcriber`, used by one thread at a time. A
+decoder that fails on a recording is rebuilt at once, so no recording can leave it unusable. The
+voice channel runs transcribers in processes of their own (`listening.py`): pocketsphinx holds
+Python's GIL while it decodes.
 """
 
 from __future__ import annotations
@@ -25,13 +27,16 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Set
+from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, Set
 
 import yaml
 
 from accessibility.choices import WORDS as CHOICE_WORDS
 from accessibility.speech.audio import Recording
 from accessibility.speech.language_model import build_arpa
+
+if TYPE_CHECKING:
+    from pocketsphinx import Decoder
 
 # Intents whose short examples a caller says on their own, as answers.
 SHORT_ANSWER_INTENTS = (
@@ -97,22 +102,20 @@ def spoken_words(text: str) -> List[str]:
     return re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower().replace("’", "'"))
 
 
+class TranscriptionFailed(RuntimeError):
+    """The recogniser failed on a recording. It has been rebuilt: the next recording is heard."""
+
+
 class Transcriber:
     """A pocketsphinx decoder with two searches: the domain language model and the short-answer grammar."""
 
     def __init__(self, answers: Sequence[str], sentences: Sequence[Sequence[str]] = ()) -> None:
-        from pocketsphinx import Decoder
-
-        self._decoder = Decoder(loglevel="FATAL")
-        known = [answer for answer in answers if all(self._known(word) for word in answer.split())]
-        self.answers = known
-        self._decoder.add_jsgf_string("answers", grammar(known))
-        # Building and loading the model takes a few tenths of a second: no cache is worth keeping.
-        arpa = build_arpa([*sentences, *(answer.split() for answer in known)], self._known)
-        with tempfile.NamedTemporaryFile("w", suffix=".arpa", encoding="utf-8") as model:
-            model.write(arpa)
-            model.flush()
-            self._decoder.add_lm_file("domain", model.name)
+        self._decoder = _new_decoder()
+        self.answers = [answer for answer in answers if all(self._known(word) for word in answer.split())]
+        # Building the model takes a few tenths of a second: no cache is worth keeping. It is kept
+        # in memory, so a decoder that failed is rebuilt with exactly the same searches.
+        self._language_model = build_arpa([*sentences, *(answer.split() for answer in self.answers)], self._known)
+        self._add_searches(self._decoder)
         self._lock = threading.Lock()
 
     @classmethod
@@ -123,27 +126,53 @@ class Transcriber:
     def _known(self, word: str) -> bool:
         return (len(word) > 1 or word in SPOKEN_LETTERS) and self._decoder.lookup_word(word) is not None
 
+    def _add_searches(self, decoder: "Decoder") -> None:
+        decoder.add_jsgf_string("answers", grammar(self.answers))
+        with tempfile.NamedTemporaryFile("w", suffix=".arpa", encoding="utf-8") as model:
+            model.write(self._language_model)
+            model.flush()
+            decoder.add_lm_file("domain", model.name)
+
     def transcribe(self, recording: Recording) -> Transcript:
         """What the caller said: a sentence as the domain model heard it, or the short answer
-        it was ("" if nothing was heard)."""
+        it was ("" if nothing was heard). Raises TranscriptionFailed, with the decoder rebuilt."""
         with self._lock:
-            heard = self._decode("domain", recording.samples)
-            if len(heard.split()) > MAX_ANSWER_WORDS or heard in self.answers:
-                return Transcript(heard, "open")
-            # The domain model heard a short answer but not a known one: the grammar, which can
-            # only choose among the answers, says which.
-            answer = self._decode("answers", recording.samples)
-            if answer:
-                return Transcript(answer, "grammar")
+            try:
+                return self._heard(recording.samples)
+            except Exception as error:
+                # A decoder that failed may refuse every later search ("Unable to set search"):
+                # a new one, so that one bad recording never deafens Candor to the next caller.
+                self._decoder = _new_decoder()
+                self._add_searches(self._decoder)
+                failure = f"the recogniser failed ({type(error).__name__}: {error}) and was restarted"
+                raise TranscriptionFailed(failure) from error
+
+    def _heard(self, samples: bytes) -> Transcript:
+        heard = self._decode("domain", samples)
+        if len(heard.split()) > MAX_ANSWER_WORDS or heard in self.answers:
             return Transcript(heard, "open")
+        # The domain model heard a short answer but not a known one: the grammar, which can only
+        # choose among the answers, says which.
+        answer = self._decode("answers", samples)
+        if answer:
+            return Transcript(answer, "grammar")
+        return Transcript(heard, "open")
 
     def _decode(self, search: str, samples: bytes) -> str:
         self._decoder.activate_search(search)
         self._decoder.start_utt()
-        self._decoder.process_raw(samples, full_utt=True)
-        self._decoder.end_utt()
+        try:
+            self._decoder.process_raw(samples, full_utt=True)
+        finally:
+            self._decoder.end_utt()  # never left mid-utterance, whatever the samples did
         hypothesis = self._decoder.hyp()
         return hypothesis.hypstr.strip() if hypothesis is not None else ""
+
+
+def _new_decoder() -> "Decoder":
+    from pocketsphinx import Decoder
+
+    return Decoder(loglevel="FATAL")
 
 
 def grammar(answers: Sequence[str]) -> str:

@@ -24,6 +24,9 @@
   var PERSON_PAYLOAD = '/contact_human_agent';
   var WRONG_ANSWER_PAYLOAD = '/report_wrong_answer';
   var TYPING_DELAY_MS = 400;
+  // The header that carries a conversation's session secret, both ways (bot/ownership.py).
+  var SECRET_HEADER = 'Candor-Session-Secret';
+  var STARTED_AGAIN = 'this chat could not be continued, so a new one has started. Please send it again';
   var MODES = ['standard', 'plain', 'screen_reader'];
   var THEMES = ['auto', 'light', 'dark', 'high-contrast'];
   // Said before the policy's own words arrive, or if they cannot be fetched: never nothing.
@@ -165,6 +168,7 @@
   function Widget(config) {
     this.config = config;
     this.sender = null;          // made on the first message, or restored after a reload
+    this.secret = null;          // the conversation's session secret, from the server's first reply
     this.mode = 'standard';
     this.turn = 0;               // how many messages the customer has sent on this page
     this.agent = null;           // the person from the team now in the conversation, if any
@@ -189,6 +193,7 @@
     }
     if (!saved || typeof saved.sender !== 'string' || !/^[A-Za-z0-9_-]{16,128}$/.test(saved.sender)) return false;
     this.sender = saved.sender;
+    this.secret = typeof saved.secret === 'string' ? saved.secret : null;
     this.mode = MODES.indexOf(saved.mode) >= 0 ? saved.mode : 'standard';
     return true;
   };
@@ -196,7 +201,10 @@
   Widget.prototype.remember = function () {
     if (!this.sender) return; // nothing is stored before the customer's first message
     try {
-      root.sessionStorage.setItem(this.config.storageKey, JSON.stringify({ sender: this.sender, mode: this.mode }));
+      root.sessionStorage.setItem(
+        this.config.storageKey,
+        JSON.stringify({ sender: this.sender, secret: this.secret, mode: this.mode })
+      );
     } catch (error) {
       // Storage refused (private browsing, a sandbox): the chat works, it just won't survive a reload.
     }
@@ -506,17 +514,26 @@
     });
     this.sending = Promise.all([this.sending, this.introduced]).then(function () {
       var typing = root.setTimeout(function () { self.showTyping(true); }, TYPING_DELAY_MS);
+      var headers = { 'Content-Type': 'application/json' };
+      if (self.secret) headers[SECRET_HEADER] = self.secret;
       return root.fetch(self.config.endpoint + 'webhook', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: headers,
         body: body,
         credentials: 'omit'
       })
         .then(function (reply) {
+          self.keepSecret(reply.headers.get(SECRET_HEADER));
           return reply.json().then(function (answer) { return { status: reply.status, answer: answer }; });
         })
         .then(function (result) {
-          if (result.status === 400) {
+          if (result.status === 403) {
+            // The conversation no longer opens with what this browser holds: start a new one.
+            self.forgetConversation();
+            self.notSent(bubble, message === shown ? shown : null, STARTED_AGAIN);
+            return;
+          }
+          if (result.status >= 400 && result.status < 500) {
             self.notSent(bubble, message === shown ? shown : null, result.answer && result.answer.error);
             return;
           }
@@ -531,6 +548,28 @@
         });
     });
     return turn;
+  };
+
+  /** The session secret the server hands over with a conversation's first reply: kept for this tab only. */
+  Widget.prototype.keepSecret = function (secret) {
+    if (!secret || secret === this.secret) return;
+    this.secret = secret;
+    this.remember();
+    if (this.events) {
+      this.events.close();
+      this.events = null;
+    }
+    this.listen();
+  };
+
+  Widget.prototype.forgetConversation = function () {
+    if (this.events) {
+      this.events.close();
+      this.events = null;
+    }
+    this.sender = randomId();
+    this.secret = null;
+    this.remember();
   };
 
   Widget.prototype.notSent = function (bubble, typed, reason) {
@@ -575,9 +614,13 @@
         }
       });
     }
-    if (this.events || !this.sender || document.visibilityState === 'hidden') return;
+    if (this.events || !this.sender || !this.secret || document.visibilityState === 'hidden') return;
     if (typeof root.EventSource !== 'function') return;
-    this.events = new root.EventSource(this.config.endpoint + 'events/' + encodeURIComponent(this.sender));
+    // EventSource cannot send headers, so the stream's secret goes in its address (never logged).
+    this.events = new root.EventSource(
+      this.config.endpoint + 'events/' + encodeURIComponent(this.sender) +
+        '?session_secret=' + encodeURIComponent(this.secret)
+    );
     this.events.addEventListener('message', function (event) {
       var message;
       try {

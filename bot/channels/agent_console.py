@@ -5,7 +5,7 @@ conversations, lock store and tracker store as the assistant. Every route needs 
 (`CANDOR_AGENT_TOKEN`, sent as `Authorization: Bearer ...`); each agent names themselves with the
 `X-Candor-Agent` header, and everything they do is recorded in `agent_actions`.
 
-  GET  /webhooks/agent/                          the console page
+  GET  /webhooks/agent/                          the console page (its script and styles beside it)
   GET  /webhooks/agent/queue                     conversations waiting, first to serve first
   GET  /webhooks/agent/conversations/<id>        summary and transcript (as stored: redacted)
   POST /webhooks/agent/conversations/<id>/take   take it out of the queue
@@ -30,6 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
+from bot.channels.checks import RequestProblem, checked_text, json_object
 from bot.channels.outbox import OUTBOX
 from bot.privacy.conversations import conversation_events, tracker_engine
 from bot.privacy.history import ORDER_HISTORY, history_if_allowed
@@ -38,6 +39,15 @@ from bot.store.handoffs import assign_handoff, close_handoff, handoff_queue, ope
 from bot.store.models import AgentAction, Customer, DistressDetection, HandoffStatus
 
 PAGE = Path(__file__).with_name("agent_console.html")
+ASSETS = {
+    "console.js": (Path(__file__).with_name("agent_console.js"), "text/javascript; charset=utf-8"),
+    "console.css": (Path(__file__).with_name("agent_console.css"), "text/css; charset=utf-8"),
+}
+# The console runs only its own script and styles, talks only to this server, and is never framed.
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 MAX_REPLY_CHARACTERS = 4_000
 HANDED_BACK = "utter_handed_back"
 AGENT_JOINED = "utter_agent_joined"
@@ -50,6 +60,11 @@ def _now() -> datetime:
 def _record(agent: str, action: str, conversation_id: Optional[str]) -> None:
     with open_session() as session:
         session.add(AgentAction(agent=agent, action=action, conversation_id=conversation_id, at=_now()))
+
+
+def _asset(name: str) -> HTTPResponse:
+    path, content_type = ASSETS[name]
+    return response.raw(path.read_bytes(), content_type=content_type, headers={"Cache-Control": "no-cache"})
 
 
 def _problem(status: int, reason: str) -> HTTPResponse:
@@ -139,7 +154,15 @@ class AgentConsoleChannel(InputChannel):
 
         @console.route("/", methods=["GET"])
         async def page(_request: Request) -> HTTPResponse:
-            return response.html(PAGE.read_text(encoding="utf-8"))
+            return response.html(PAGE.read_text(encoding="utf-8"), headers={"Content-Security-Policy": PAGE_POLICY})
+
+        @console.route("/console.js", methods=["GET"])
+        async def script(_request: Request) -> HTTPResponse:
+            return _asset("console.js")
+
+        @console.route("/console.css", methods=["GET"])
+        async def styles(_request: Request) -> HTTPResponse:
+            return _asset("console.css")
 
         @console.route("/queue", methods=["GET"])
         @agents_only
@@ -182,9 +205,11 @@ class AgentConsoleChannel(InputChannel):
         @console.route("/conversations/<conversation_id>/reply", methods=["POST"])
         @agents_only
         async def reply(request: Request, agent: str, conversation_id: str) -> HTTPResponse:
-            body = request.json if request.body else None
-            text = body.get("text") if isinstance(body, dict) else None
-            if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY_CHARACTERS:
+            try:
+                text = checked_text("text", json_object(request, '{"text": "..."}').get("text"), MAX_REPLY_CHARACTERS)
+            except RequestProblem as problem:
+                return _problem(problem.status, str(problem))
+            if not text or not text.strip():
                 return _problem(400, f'send {{"text": "..."}} with 1 to {MAX_REPLY_CHARACTERS:,} characters')
             with open_session() as session:
                 handoff = open_handoff(session, conversation_id)

@@ -4,11 +4,23 @@ Two interfaces, one conversation model (`/webhooks/voice/...`):
 
 * `POST webhook` (JSON) `{"sender", "text"}` or `{"sender", "audio"}` (a base64 WAV, transcribed
   offline) answers `{"messages": [{"text", "audio_url"}, ...], "transcript"?}`: each spoken part as
-  text plus the URL of its WAV, served by `GET audio/<sha256>.wav`.
-* `POST twilio` (a telephony provider's voice webhook: form fields `SpeechResult`, `CallSid`,
-  `From`) answers TwiML that plays Candor's audio and gathers the caller's next utterance. Where
-  synthesis failed the provider's own voice says the text (`<Say>`), so a caller never loses an
-  answer. With `$CANDOR_TWILIO_AUTH_TOKEN` set, only requests the provider signed are answered.
+  text plus the URL of its WAV. A conversation belongs to whoever holds its session secret, as on
+  REST (`bot.ownership`): the first answer's `Candor-Session-Secret` header, sent back every time.
+* `POST twilio` (a telephony provider's voice webhook, a URL-encoded form: `SpeechResult`,
+  `CallSid`, `From`) answers TwiML that plays Candor's audio and gathers the caller's next
+  utterance. Where synthesis failed the provider's own voice says the text (`<Say>`), so a caller
+  never loses an answer. With `$CANDOR_TWILIO_AUTH_TOKEN` set, only requests the provider signed
+  are answered. Calls are a namespace of their own, keyed by the provider's call id.
+* `GET audio/<name>.wav?c=&e=&s=` serves a synthesized answer to whoever holds its URL: the
+  provider fetches `<Play>` audio with no customer secret, so the URL is the permission. It is
+  signed for its conversation and expires when the policy deletes the audio
+  (`privacy.retention.voice_audio_minutes`); the file name is keyed with the server's secret. A
+  wrong, expired or other conversation's URL gets the same 404 as a missing file.
+
+Nothing a caller sends can stall or poison the channel: every id and text is checked for length
+and encoding (`bot.channels.checks`), recordings are between a tenth of a second and
+`max_audio_seconds` long, and they are heard in processes of their own
+(`accessibility.speech.listening`), so decoding never holds up the server.
 
 Care on the phone: "agent", "person", "operator" or "zero" said on its own always asks for a
 person (the `contact_human_agent` intent, which no policy can override); a number picks a choice
@@ -25,7 +37,6 @@ import logging
 import os
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
@@ -33,19 +44,23 @@ from xml.sax.saxutils import escape, quoteattr
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
-from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from accessibility.speech.audio import AudioProblem, decoded_wav
+from accessibility.speech.listening import ListeningFailed, ListeningPool
 from accessibility.speech.rendering import spoken_parts, voiced
 from accessibility.speech.synthesis import SpeakingRate, SpeechUnavailable, Synthesizer, cached_audio, purge_audio
 from accessibility.speech.transcription import HANDOFF_WORDS
+from bot.channels.checks import RequestProblem, checked_identifier, checked_text, json_object
 from bot.channels.choices import answering_choices_by_number
-from bot.channels.rest import MAX_MESSAGE_CHARACTERS, RequestProblem, checked_sender, replies_to
+from bot.channels.limits import limited
+from bot.channels.rest import refusal, replies_to, with_access
+from bot.channels.voice_audio import AudioLinks, derived_key
+from bot.ownership import SECRET_HEADER, AccessRefused, conversation_id, open_conversation
 from bot.policy import current_policy
-from bot.settings import PROJECT_ROOT, VAR_DIR
+from bot.settings import PROJECT_ROOT, VAR_DIR, secret_key
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +68,13 @@ PACE_SLOT = "speech_pace"
 HANDOFF_PAYLOAD = "/contact_human_agent"
 # What a new call sends the assistant, so the caller hears the disclosure and a greeting first.
 CALL_START_PAYLOAD = "/greet"
-MAX_AUDIO_SECONDS = 30.0
+# Calls from the telephony provider are conversations of their own, apart from the JSON webhook's.
+CALL_NAMESPACE = "phone"
 # How often old audio is looked for (on the next request after this many seconds).
 PURGE_EVERY_SECONDS = 60.0
 XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>'
+FORM_TYPE = "application/x-www-form-urlencoded"
+NO_SUCH_AUDIO = {"error": "no such audio; ask the webhook again"}
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -75,6 +93,11 @@ class VoiceSettings:
     # The provider's auth token: with it, a call webhook without the provider's signature is refused.
     # A secret, so it comes from the environment ($CANDOR_TWILIO_AUTH_TOKEN), never from a file.
     provider_token: str = ""
+    # Limits (credentials.yml says why each default is what it is).
+    max_audio_seconds: float = 10.0
+    max_text_characters: int = 2_000
+    listening_processes: int = 2
+    listening_timeout_seconds: float = 20.0
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VoiceSettings":
@@ -91,6 +114,10 @@ class VoiceSettings:
             handoff_words=tuple(given.get("handoff_words") or HANDOFF_WORDS),
             public_url=str(given.get("public_url") or "").rstrip("/"),
             provider_token=os.environ.get("CANDOR_TWILIO_AUTH_TOKEN", ""),
+            max_audio_seconds=float(given.get("max_audio_seconds") or cls.max_audio_seconds),
+            max_text_characters=int(given.get("max_text_characters") or cls.max_text_characters),
+            listening_processes=int(given.get("listening_processes") or cls.listening_processes),
+            listening_timeout_seconds=float(given.get("listening_timeout_seconds") or cls.listening_timeout_seconds),
         )
 
 
@@ -142,11 +169,17 @@ class VoiceInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VoiceInput":
         return cls(VoiceSettings.from_credentials(credentials))
 
-    def __init__(self, settings: Optional[VoiceSettings] = None) -> None:
+    def __init__(self, settings: Optional[VoiceSettings] = None, secret: Optional[bytes] = None) -> None:
         self.settings = settings or VoiceSettings()
-        self.synthesizer = Synthesizer(self.settings.cache_directory, self.settings.voice)
-        # pocketsphinx's decoder is not thread-safe: one thread does all the listening.
-        self._listening = ThreadPoolExecutor(max_workers=1, thread_name_prefix="candor-listen")
+        secret = secret_key() if secret is None else secret
+        self.synthesizer = Synthesizer(
+            self.settings.cache_directory, self.settings.voice, derived_key(secret, "voice audio names")
+        )
+        self.audio_links = AudioLinks(derived_key(secret, "voice audio links"))
+        # Recogniser processes, started on first use (accessibility/speech/listening.py says why).
+        self.listening = ListeningPool(
+            self.settings.nlu_directory, self.settings.listening_processes, self.settings.listening_timeout_seconds
+        )
         self._next_purge = 0.0
         if not self.settings.provider_token:
             logger.warning(
@@ -162,66 +195,101 @@ class VoiceInput(InputChannel):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @webhook.listener("before_server_stop")
+        async def stop_listening(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+            self.listening.close()
+
         @webhook.route("/webhook", methods=["POST"])
+        @limited
         async def receive(request: Request) -> HTTPResponse:
-            """One utterance as JSON (text or base64 WAV); the spoken answer as texts and audio URLs."""
+            """One utterance as JSON (text or base64 WAV); the spoken answer as texts and audio URLs.
+
+            Like REST, the first reply hands over the conversation's session secret (header
+            `Candor-Session-Secret`), which every later utterance must carry; it is checked before
+            any recording is listened to.
+            """
             try:
-                sender, text, audio = checked_voice_request(request)
+                sender, text, audio = checked_voice_request(request, self.settings)
+                access = open_conversation(self.name(), sender, request.headers.get(SECRET_HEADER))
                 transcript = await self._transcribe(audio) if audio is not None else None
+            except AccessRefused as refused:
+                return refusal(refused)
             except (RequestProblem, AudioProblem) as problem:
-                return response.json({"error": str(problem)}, status=400)
-            parts, status = await self._answer(on_new_message, sender, transcript if audio is not None else text)
+                return response.json({"error": str(problem)}, status=problem.status)
+            except ListeningFailed as failure:
+                logger.error("A recording could not be transcribed: %s", failure)
+                return response.json({"error": f"{failure}; send the recording again, or send text"}, status=503)
+            conversation = access.conversation_id
+            parts, status = await self._answer(on_new_message, conversation, transcript if audio is not None else text)
             body: Dict[str, Any] = {
-                "messages": [{"text": part.text, "audio_url": self._audio_url(request, part)} for part in parts]
+                "messages": [{"text": part.text, "audio_url": self._audio_url(request, part, conversation)} for part in parts]
             }
             if transcript is not None:
                 body["transcript"] = transcript
-            return response.json(body, status=status)
+            return with_access(response.json(body, status=status), access)
 
         @webhook.route("/twilio", methods=["POST"])
         async def call(request: Request) -> HTTPResponse:
-            """A telephony provider's voice webhook; TwiML that plays the answer and listens again."""
-            form = request.form or {}
+            """A telephony provider's voice webhook; TwiML that plays the answer and listens again.
+
+            The provider's signature proves who is calling (with `CANDOR_TWILIO_AUTH_TOKEN` set), and its
+            call id, known only to it and to Candor, keys the conversation. Signed calls are not limited
+            per address: every caller's requests come from the provider's few addresses.
+            """
+            if self.settings.provider_token:
+                return await answer_call(request)
+            return await limited(answer_call)(request)
+
+        async def answer_call(request: Request) -> HTTPResponse:
+            try:
+                form = url_encoded_form(request)
+            except RequestProblem as problem:
+                return response.text(str(problem), status=problem.status)
             if self.settings.provider_token and not self._signed_by_provider(request):
                 return response.text("the X-Twilio-Signature header is missing or wrong", status=403)
             try:
-                sender = checked_sender(form.get("CallSid"))
-            except RequestProblem:
-                return response.text("CallSid is required: the provider's id of the call", status=400)
+                sender = checked_identifier("CallSid", form.get("CallSid"))
+                said = checked_text(
+                    "SpeechResult", form.get("SpeechResult"), self.settings.max_text_characters, required=False
+                )
+            except RequestProblem as problem:
+                return response.text(str(problem), status=problem.status)
             # The caller's number (From) is personal data the assistant does not need: not kept.
-            said = (form.get("SpeechResult") or "").strip()
-            if not said and not await _conversation_exists(sender):
-                said = CALL_START_PAYLOAD
-            parts, _ = await self._answer(on_new_message, sender, said)
-            twiml = self.twiml(parts, request.path, lambda part: self._audio_url(request, part))
+            conversation = conversation_id(CALL_NAMESPACE, sender)
+            parts, _ = await self._answer(on_new_message, conversation, (said or "").strip())
+            twiml = self.twiml(parts, request.path, lambda part: self._audio_url(request, part, conversation))
             return response.text(twiml, content_type="text/xml; charset=utf-8")
 
         @webhook.route("/audio/<name>", methods=["GET"])
         async def audio(request: Request, name: str) -> HTTPResponse:
-            """A synthesized reply: only files of the cache, only by their hash name."""
-            path = cached_audio(self.settings.cache_directory, name)
-            if path is None:
-                return response.json({"error": "no such audio; ask the webhook again"}, status=404)
-            return await response.file(str(path), mime_type="audio/wav")
+            """A synthesized reply, to whoever holds its signed URL; anything else is "no such audio"."""
+            if self.audio_links.allows(name, request.args, time.time()):
+                path = cached_audio(self.settings.cache_directory, name)
+                if path is not None:
+                    # It can hold what a caller said: no shared cache may keep it past the policy's time.
+                    return await response.file(str(path), mime_type="audio/wav", headers={"Cache-Control": "no-store"})
+            return response.json(NO_SUCH_AUDIO, status=404)
 
         return webhook
 
     async def _transcribe(self, audio: str) -> str:
-        from accessibility.speech.transcription import shared_transcriber
+        recording = decoded_wav(audio, self.settings.max_audio_seconds)
+        return (await self.listening.transcribe(recording)).text
 
-        recording = decoded_wav(audio, MAX_AUDIO_SECONDS)
-        loop = asyncio.get_running_loop()
-        transcriber = await loop.run_in_executor(self._listening, shared_transcriber, self.settings.nlu_directory)
-        heard = await loop.run_in_executor(self._listening, transcriber.transcribe, recording)
-        return heard.text
+    async def _answer(self, on_new_message: OnNewMessage, conversation: str, text: str) -> "tuple[List[SpokenPart], int]":
+        """Hand the utterance to the assistant; its replies voiced and synthesized at the caller's pace.
 
-    async def _answer(self, on_new_message: OnNewMessage, sender: str, text: str) -> "tuple[List[SpokenPart], int]":
-        """Hand the utterance to the assistant; its replies voiced and synthesized at the caller's pace."""
+        The one place a conversation id (the assistant's, `bot.ownership`) reaches the assistant.
+        Silence at the start of a call (a new conversation) starts the conversation, so the caller
+        hears the disclosure and a greeting first.
+        """
+        if not text and not await _conversation_exists(conversation):
+            text = CALL_START_PAYLOAD
         # The REST channel's handling exactly: a person's waiting replies first, an apology on failure.
-        reply = await replies_to(UserMessage(text, VoiceOutput(), sender, input_channel=self.name()), on_new_message)
+        reply = await replies_to(UserMessage(text, VoiceOutput(), conversation, input_channel=self.name()), on_new_message)
         messages = json.loads(reply.body)
         self._purge_old_audio()
-        rate = self.settings.rate.at(await _pace_of(sender))
+        rate = self.settings.rate.at(await _pace_of(conversation))
         return await self.spoken(messages, rate), reply.status
 
     async def spoken(self, messages: List[Dict[str, Any]], rate: int) -> List[SpokenPart]:
@@ -258,10 +326,13 @@ class VoiceInput(InputChannel):
         validator = RequestValidator(self.settings.provider_token)
         return validator.validate(url, form, request.headers.get("X-Twilio-Signature", ""))
 
-    def _audio_url(self, request: Request, part: SpokenPart) -> Optional[str]:
+    def _audio_url(self, request: Request, part: SpokenPart, conversation: str) -> Optional[str]:
+        """Where the part's audio is, for this conversation, until the policy has it deleted."""
         if part.audio is None:
             return None
-        return f"{self.settings.public_url}{request.path.rsplit('/', 1)[0]}/audio/{part.audio}"
+        lifetime = current_policy().privacy.retention.voice_audio_minutes * 60
+        query = self.audio_links.query(part.audio, conversation, lifetime, time.time())
+        return f"{self.settings.public_url}{request.path.rsplit('/', 1)[0]}/audio/{part.audio}?{query}"
 
     def twiml(self, parts: List[SpokenPart], action: str, url_of: Callable[[SpokenPart], Optional[str]]) -> str:
         """TwiML: each part played (or said by the provider if it has no audio), then listen again."""
@@ -279,24 +350,33 @@ class VoiceInput(InputChannel):
         return f"{XML_HEADER}<Response>{''.join(verbs)}</Response>"
 
 
-def checked_voice_request(request: Request) -> "tuple[str, str, Optional[str]]":
-    """`(sender, text, audio)` from a JSON body with a sender and exactly one of text or audio."""
-    try:
-        body = request.json
-    except InvalidUsage:
-        raise RequestProblem("the body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise RequestProblem('the body must be a JSON object like {"sender": "...", "text": "..."}')
-    sender, text, audio = checked_sender(body.get("sender")), body.get("text"), body.get("audio")
+def checked_voice_request(request: Request, limits: VoiceSettings) -> "tuple[str, str, Optional[str]]":
+    """`(sender, text, audio)` from a JSON body with a sender and exactly one of text or audio.
+
+    The audio's size is checked where it is decoded (`decoded_wav`), against `max_audio_seconds`.
+    """
+    body = json_object(request, '{"sender": "...", "text": "..."}')
+    sender, text, audio = checked_identifier("sender", body.get("sender")), body.get("text"), body.get("audio")
     if (text is None) == (audio is None):
         raise RequestProblem('send exactly one of "text" (what the caller said) or "audio" (a base64 WAV)')
-    if text is not None and not isinstance(text, str):
-        raise RequestProblem('"text" must be a string')
-    if text is not None and len(text) > MAX_MESSAGE_CHARACTERS:
-        raise RequestProblem(f'"text" is longer than {MAX_MESSAGE_CHARACTERS:,} characters')
+    text = checked_text("text", text, limits.max_text_characters, required=False)
     if audio is not None and not isinstance(audio, str):
         raise RequestProblem('"audio" must be a string: a WAV file encoded as base64')
     return sender, text or "", audio
+
+
+def url_encoded_form(request: Request) -> Dict[str, str]:
+    """The provider's form, the first value of each field; 415 for any other content type.
+
+    `bot.channels.checks` checks JSON bodies only; the call webhook is the one route that takes a
+    form, so its check lives here. Like JSON, it refuses `text/plain` and multipart bodies.
+    """
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != FORM_TYPE:
+        raise RequestProblem(
+            f'send the call as a form, with "Content-Type: {FORM_TYPE}" (got {content_type or "none"!r})', 415
+        )
+    return {name: values[0] for name, values in (request.form or {}).items()}
 
 
 async def _tracker_of(sender: str) -> Any:

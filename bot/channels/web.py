@@ -8,12 +8,15 @@ tag. It talks to these routes, all under `/webhooks/web/`:
   GET  /widget.css        its styles (the widget links them itself)
   GET  /notice            the AI disclosure from `bot/policy.yml`, shown before the first message
   POST /webhook           {"sender", "message", "message_id"?, "metadata"?}: the assistant's replies,
-                          checked exactly like the REST channel (400 with {"error": reason})
-  GET  /events/<sender>   server-sent events: what a person from the team says, pushed at once
+                          checked exactly like the REST channel (4xx with {"error": reason})
+  GET  /events/<sender>?session_secret=...
+                          server-sent events: what a person from the team says, pushed at once
 
-The sender id is the conversation's only key, so anyone who knows it can join in: the widget makes
-a random one (32 hex digits), and this channel refuses ids that are short enough to guess or that
-hold anything but letters, digits, "-" and "_".
+A conversation belongs to whoever holds its session secret (`bot.ownership`): the first reply
+carries it in the `Candor-Session-Secret` header, and the widget sends it back with every message
+and opens the event stream with it. Web conversations are a namespace of their own, so no other
+channel can reach one. The widget makes a random sender id (32 hex digits), and this channel
+refuses ids that are short enough to guess or that hold anything but letters, digits, "-" and "_".
 """
 
 from __future__ import annotations
@@ -31,15 +34,19 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from accessibility.modes import Mode
+from bot.channels.checks import RequestProblem
 from bot.channels.choices import answering_choices_by_number
+from bot.channels.limits import limited, rate_limited
 from bot.channels.outbox import OUTBOX
 from bot.channels.rest import (
     MAX_SENDER_CHARACTERS,
-    RequestProblem,
     ValidatingRestInput,
     checked_request,
+    refusal,
     replies_to,
+    with_access,
 )
+from bot.ownership import SECRET_HEADER, AccessRefused, existing_conversation, open_conversation
 from bot.policy import PolicyError, current_policy
 
 logger = logging.getLogger(__name__)
@@ -184,40 +191,48 @@ class WebChatInput(ValidatingRestInput):
             )
 
         @web.route("/webhook", methods=["POST"])
+        @limited
         async def receive(request: Request) -> HTTPResponse:
             """Handle one customer message; reply with the assistant's messages as a JSON list."""
             try:
                 fields = self._checked(request)
-            except RequestProblem as problem:
-                return response.json({"error": str(problem)}, status=400)
+                access = open_conversation(self.name(), fields["sender"], request.headers.get(SECRET_HEADER))
+            except (RequestProblem, AccessRefused) as problem:
+                return refusal(problem)
             collector = WebOutputChannel()
             message = UserMessage(
                 fields["message"],
                 collector,
-                fields["sender"],
+                access.conversation_id,
                 input_channel=self.name(),
                 message_id=fields["message_id"],
                 metadata=fields["metadata"],
             )
-            return await replies_to(message, on_new_message)
+            return with_access(await replies_to(message, on_new_message), access)
 
         @web.route("/events/<sender>", methods=["GET"])
+        @rate_limited
         async def events(request: Request, sender: str) -> Optional[HTTPResponse]:
             """Server-sent events: each message a person sends this conversation, as `data: {json}`.
 
-            Messages that waited in the outbox (sent while no stream was open) come first. The
-            stream stays open until the browser goes; the browser reconnects by itself.
+            Only for the conversation's owner (`?session_secret=`, since a browser's EventSource
+            cannot send headers). Messages that waited in the outbox (sent while no stream was open)
+            come first. The stream stays open until the browser goes; it reconnects by itself.
             """
             problem = sender_problem(sender)
             if problem:
                 return response.json({"error": problem}, status=400)
+            try:
+                conversation = existing_conversation(self.name(), sender, request.args.get("session_secret"))
+            except AccessRefused as refused:
+                return refusal(refused)
             stream = await request.respond(
                 content_type="text/event-stream; charset=utf-8",
                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
             )
-            with OUTBOX.listening(sender) as arrivals:
+            with OUTBOX.listening(conversation) as arrivals:
                 await stream.send(f"retry: {RECONNECT_MILLISECONDS}\n\n")
-                for waiting in OUTBOX.collect(sender):
+                for waiting in OUTBOX.collect(conversation):
                     await stream.send(event_stream_message(waiting))
                 while True:
                     try:
@@ -233,7 +248,7 @@ class WebChatInput(ValidatingRestInput):
     def _checked(self, request: Request) -> Dict[str, Any]:
         """The REST channel's checks, and those the web channel adds: a sender id nobody can guess,
         an accessibility mode the assistant knows, and no other channel claimed."""
-        fields = checked_request(request, self.max_characters)
+        fields = checked_request(request, self.limits)
         fields["message_id"] = request.json.get("message_id")
         problem = (
             sender_problem(fields["sender"])

@@ -12,6 +12,7 @@ from typing import List, Optional
 
 from bot.cli import (
     audit,
+    bench_inputs,
     bench_voice,
     data_rights,
     database,
@@ -31,7 +32,7 @@ from bot.cli.errors import CommandError
 
 COMMANDS = (
     train, serve, validate, database, handoffs, data_rights, eval_nlu, eval_distress, redact,
-    audit, review, report, policy, lint_responses, bench_voice,
+    audit, review, report, policy, lint_responses, bench_voice, bench_inputs,
 )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import secrets
 import signal
 import subprocess
@@ -74,13 +73,10 @@ def _token(variable: str, file: Path) -> str:
 
 def widget_origins() -> List[str]:
     """`CANDOR_WIDGET_ORIGINS`: the shops' sites (space- or comma-separated) that embed the widget."""
-    origins = os.environ.get("CANDOR_WIDGET_ORIGINS", "").replace(",", " ").split()
-    for origin in origins:
-        if origin != "*" and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?", origin):
-            raise CommandError(
-                f"CANDOR_WIDGET_ORIGINS: {origin!r} is not an origin; write it like https://shop.example (no path)"
-            )
-    return origins
+    try:
+        return settings.widget_origins()
+    except ValueError as error:
+        raise CommandError(str(error)) from None
 
 
 def _stop_on_signals() -> None:
@@ -142,11 +138,12 @@ Candor is running. Stop it with Ctrl-C.
 
   Web chat (demo)    {url}/webhooks/web/   (the accessible widget; embed it with one script tag)
   Chat over REST     POST {url}/webhooks/rest/webhook   body: {{"sender": "you", "message": "hello"}}
+                     (keep the first reply's Candor-Session-Secret header and send it with every later message)
   Chat over socket.io {url}/socket.io   (events: user_uttered, bot_uttered)
-  HTTP API           {url}/status?token=...   (token in {token_source})
+  HTTP API           {url}/status   (Authorization: Bearer <token in {token_source}>; an admin credential)
   Agent console      {url}/webhooks/agent/   (agent token in {agent_token_source})
   Action server      {launch.actions_url}/health
 
 Try it:
-  curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "hello"}}'
+  curl -si {url}/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "hello"}}'
 """

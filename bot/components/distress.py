@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Text
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Text, Union
 
 import spacy
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -37,8 +37,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
+from bot.bounded_text import TextBounds, bounded_doc, pieces
 from bot.components.distress_lexicon import DistressLexicon
 from bot.components.distress_textcat import (
     NONE,
@@ -78,6 +79,13 @@ class DistressDetector(GraphComponent, IntentClassifier):
             # Categories that win whenever they reach their threshold, even if another category
             # scores higher: a risk to life comes first.
             "overriding_categories": ["self_harm"],
+            # The classifier reads a longer message in pieces of at most this many characters (cut
+            # at line, sentence or word ends), each category keeping its highest score, so its time
+            # grows with the message's length. The lexicon always reads the whole message.
+            "max_piece_chars": 500,
+            # spaCy's tokenizer slows with the square of a run without spaces that it splits into
+            # many tokens (20,000 emoji took 40 s); longer runs are tokenized in parts this long.
+            "max_run_chars": 50,
         }
 
     def __init__(
@@ -95,6 +103,10 @@ class DistressDetector(GraphComponent, IntentClassifier):
         self.thresholds = dict(thresholds if thresholds is not None else current_policy().distress.thresholds)
         self.classifier = classifier
         self.lexicon = lexicon
+        try:
+            self.bounds = TextBounds(config["max_piece_chars"], config["max_run_chars"])
+        except ValueError as error:
+            raise ValueError(f"DistressDetector in bot/config.yml: {error}") from error
 
     @classmethod
     def create(
@@ -166,18 +178,24 @@ class DistressDetector(GraphComponent, IntentClassifier):
         return {"category": category, "score": round(score, 3)}
 
     def category_scores(self, texts: Sequence[str]) -> List[Dict[str, float]]:
-        """Per text, each category's score: the higher of the lexicon's and the classifier's."""
+        """Per text, each category's score: the higher of the lexicon's and the classifier's.
+
+        The lexicon reads the whole text; the classifier reads a long text piece by piece (at
+        most `max_piece_chars` each), and each category keeps its highest piece score.
+        """
         if self.classifier is None or self.lexicon is None:
             raise RuntimeError("DistressDetector has not been trained or loaded; run `candor train`")
-        docs = [self.classifier.make_doc(text) for text in texts]
-        readings = [self.lexicon.read(doc) for doc in docs]
-        learned = category_scores(
-            self.classifier, (_masked(doc, reading.ignored) for doc, reading in zip(docs, readings))
-        )
-        return [
-            {category: max(reading.scores.get(category, 0.0), model[category]) for category in DISTRESS_CATEGORIES}
-            for reading, model in zip(readings, learned)
-        ]
+        return [self._text_scores(text) for text in texts]
+
+    def _text_scores(self, text: str) -> Dict[str, float]:
+        doc = bounded_doc(self.classifier.tokenizer, text, self.bounds.max_run_chars)
+        reading = self.lexicon.read(doc)
+        parts = _parts(doc, self.bounds.max_piece_chars)
+        learned = category_scores(self.classifier, (_masked(part, reading.ignored) for part in parts))
+        return {
+            category: max(reading.scores.get(category, 0.0), *(model[category] for model in learned))
+            for category in DISTRESS_CATEGORIES
+        }
 
     def decide(self, scores: Mapping[str, float]) -> Optional[str]:
         """The category that reached its threshold; overriding categories first, then the highest."""
@@ -196,8 +214,19 @@ def _put_intent_first(message: Message, score: float) -> None:
     message.set(INTENT_RANKING_KEY, [distress, *ranking], add_to_output=True)
 
 
-def _masked(doc: Doc, ignored: Set[int]) -> Doc:
-    """The doc without the ignored tokens (idioms, negated phrases), for the classifier."""
+def _parts(doc: Doc, max_chars: int) -> Iterator[Span]:
+    """The doc in consecutive spans, cut where `pieces` cuts its text (never inside a token)."""
+    first = 0
+    for _, end in pieces(doc.text, max_chars):
+        last = first
+        while last < len(doc) and doc[last].idx < end:
+            last += 1
+        yield doc[first:last]
+        first = last
+
+
+def _masked(doc: Union[Doc, Span], ignored: Set[int]) -> Doc:
+    """The doc (or part of it) without the ignored tokens (idioms, negated phrases), for the classifier."""
     kept = [token for token in doc if token.i not in ignored]
     return Doc(doc.vocab, words=[t.text for t in kept], spaces=[bool(t.whitespace_) for t in kept])
 

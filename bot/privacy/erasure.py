@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from bot.audit.pseudonyms import pseudonyms_of
 from bot.privacy.conversations import delete_conversations, tracker_engine
 from bot.privacy.subject_access import conversation_ids
+from bot.store.conversation_keys import forget_keys
 from bot.store.database import open_session
 from bot.store.models import ConsentRecord, Customer, CustomerConversation, DistressDetection, ErasureReceipt, Handoff, ReviewLabel
 
@@ -50,6 +51,8 @@ def erase_customer(
         consent_deleted = session.execute(delete(ConsentRecord).where(ConsentRecord.customer_id == customer_id)).rowcount
         session.execute(delete(CustomerConversation).where(CustomerConversation.customer_id == customer_id))
         if conversations:
+            # The locks their session secrets opened: nothing of the conversations is left.
+            forget_keys(session, conversations)
             session.execute(delete(Handoff).where(Handoff.conversation_id.in_(conversations)))
             # What the distress detector noticed (health, bereavement...) is the most sensitive of all.
             session.execute(delete(DistressDetection).where(DistressDetection.conversation_id.in_(conversations)))

@@ -12,6 +12,12 @@ what lets Presidio's context words ("card", "phone") raise a score.
 
 What is redacted, and from what score, is policy (`privacy.redaction` in `bot/policy.yml`).
 Building the engine takes a second or two, so each process builds it once (`default_redactor`).
+
+Presidio's time grows with the square of the findings in one text (20,000 characters of
+postcodes took 11 s), and spaCy's with the square of a run without spaces. So a long text is
+analysed piece by piece (`bot.bounded_text`), each piece with some of its neighbours' text around
+it, so personal data that crosses a cut is seen whole; and the analyzer's tokenizer never sees a
+long run at once. A message no longer than one piece is redacted exactly as before.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import shutil  # noqa: E402
 import tempfile  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple  # noqa: E402
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple  # noqa: E402
 
 import spacy  # noqa: E402
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult  # noqa: E402
@@ -44,12 +50,17 @@ from presidio_anonymizer import AnonymizerEngine  # noqa: E402
 from presidio_anonymizer.entities import ConflictResolutionStrategy  # noqa: E402
 
 from bot import settings  # noqa: E402
+from bot.bounded_text import BoundedTokenizer, TextBounds, pieces  # noqa: E402
 from bot.policy import PolicyError, Redaction, current_policy  # noqa: E402
 from bot.privacy.recognizers import candor_recognizers  # noqa: E402
 
 LANGUAGE = "en"
 # Text without a letter or a digit cannot name anyone; skipping it saves a Presidio call.
 _MAY_HOLD_PERSONAL_DATA = re.compile(r"[^\W_]")
+# How much text Presidio analyses at once (chosen with `candor bench-inputs`). Each piece is
+# analysed with up to `context_chars` of the text on either side, so personal data that crosses a
+# cut is seen whole by one of the two pieces, with the words before it that raise its score.
+DEFAULT_BOUNDS = TextBounds(max_piece_chars=500, max_run_chars=64, context_chars=50)
 
 
 @dataclass(frozen=True)
@@ -73,35 +84,72 @@ class RedactedText:
 class Redactor:
     """Finds personal data with a Presidio analyzer and replaces each span with `<TYPE>`."""
 
-    def __init__(self, analyzer: AnalyzerEngine, entities: Sequence[str], score_threshold: float) -> None:
+    def __init__(
+        self,
+        analyzer: AnalyzerEngine,
+        entities: Sequence[str],
+        score_threshold: float,
+        bounds: TextBounds = DEFAULT_BOUNDS,
+    ) -> None:
         unknown = sorted(set(entities) - set(analyzer.get_supported_entities(LANGUAGE)))
         if unknown:
             raise PolicyError(
                 f"policy.yml asks to redact {', '.join(unknown)}, which no recognizer finds; remove it from "
-                f"privacy.redaction.entities or add a recognizer in bot/privacy/recognizers.py"
+                f"privacy.redaction.entities or add a recognizer in bot/privacy/recognizers/"
             )
         self.analyzer = analyzer
         self.entities = list(entities)
         self.score_threshold = score_threshold
+        self.bounds = bounds
         self._anonymizer = AnonymizerEngine()
 
     def redact(self, text: str) -> RedactedText:
         """`text` with every span Presidio is sure enough about replaced by its type."""
         if not _MAY_HOLD_PERSONAL_DATA.search(text):
             return RedactedText(text, ())
+        if len(text) <= self.bounds.max_piece_chars:
+            return self._replace(text, self._analyze(text))
+        return self._redact_in_pieces(text)
+
+    def _analyze(self, text: str) -> List[RecognizerResult]:
+        """Presidio's findings in `text`, without surrounding spaces; at most one piece's worth."""
+        if not _MAY_HOLD_PERSONAL_DATA.search(text):
+            return []
         results = self.analyzer.analyze(
             text=text, language=LANGUAGE, entities=self.entities, score_threshold=self.score_threshold
         )
-        results = [result for result in map(_without_surrounding_space(text), results) if result.end > result.start]
+        return [result for result in map(_without_surrounding_space(text), results) if result.end > result.start]
+
+    def _replace(self, text: str, results: List[RecognizerResult]) -> RedactedText:
+        """Each finding replaced by its type; `results` are in `text`'s coordinates."""
         if not results:
             return RedactedText(text, ())
+        findings = tuple(sorted((Finding(r.entity_type, r.start, r.end, r.score) for r in results), key=_position))
         # Overlapping finds (a postcode inside an address) are merged or trimmed, so every
         # character any recognizer found ends up inside exactly one placeholder.
         anonymized = self._anonymizer.anonymize(
             text=text, analyzer_results=results, conflict_resolution=ConflictResolutionStrategy.REMOVE_INTERSECTIONS
         )
-        findings = tuple(sorted((Finding(r.entity_type, r.start, r.end, r.score) for r in results), key=_position))
         return RedactedText(anonymized.text, findings)
+
+    def _redact_in_pieces(self, text: str) -> RedactedText:
+        """A long text: each piece analysed with its surroundings, then replaced piece by piece."""
+        spans = pieces(text, self.bounds.max_piece_chars)
+        found: Dict[Tuple[str, int, int], float] = {}
+        for start, end in spans:
+            low, high = _with_context(text, start, end, self.bounds.context_chars)
+            for result in self._analyze(text[low:high]):
+                # Neighbouring pieces see the text between them twice: keep each finding once.
+                key = (result.entity_type, result.start + low, result.end + low)
+                found[key] = max(found.get(key, 0.0), result.score)
+        results = [RecognizerResult(kind, start, end, score) for (kind, start, end), score in sorted(found.items(), key=_by_start)]
+        redacted: List[str] = []
+        findings: List[Finding] = []
+        for start, end, inside in _replacement_pieces([end for _, end in spans], results, self.bounds.max_piece_chars):
+            piece = self._replace(text[start:end], inside)
+            redacted.append(piece.text)
+            findings.extend(Finding(f.entity_type, f.start + start, f.end + start, f.score) for f in piece.findings)
+        return RedactedText("".join(redacted), tuple(findings))
 
     def redact_text(self, text: str) -> str:
         return self.redact(text).text
@@ -142,6 +190,53 @@ def _position(finding: Finding) -> Tuple[int, int]:
     return finding.start, finding.end
 
 
+def _by_start(item: Tuple[Tuple[str, int, int], float]) -> Tuple[int, int]:
+    (_, start, end), _ = item
+    return start, end
+
+
+def _with_context(text: str, start: int, end: int, context: int) -> Tuple[int, int]:
+    """text[start:end] widened by up to `context` characters each side, without cutting a word."""
+    low, high = max(0, start - context), min(len(text), end + context)
+    if 0 < low < start and not text[low - 1].isspace():  # mid-word: start after the next space
+        low = next((i + 1 for i in range(low, start) if text[i].isspace()), low)
+    if end < high < len(text) and not text[high].isspace():  # mid-word: end at the last space
+        high = next((i for i in range(high - 1, end - 1, -1) if text[i].isspace()), high)
+    return low, high
+
+
+def _replacement_pieces(
+    cuts: Sequence[int], results: Sequence[RecognizerResult], limit: int
+) -> Iterator[Tuple[int, int, List[RecognizerResult]]]:
+    """(start, end, findings in the piece's coordinates) for consecutive pieces ending at `cuts`.
+
+    A cut that falls inside a finding (a card number across two pieces) moves to where the
+    finding ends, so it is replaced whole, as long as the piece stays within twice `limit`;
+    past that, the finding is replaced in two parts. `results` are sorted by start.
+    """
+    start, index = 0, 0
+    reaching: List[RecognizerResult] = []  # findings that began in an earlier piece and go on
+    for cut in cuts:
+        if cut <= start:
+            continue
+        inside = reaching
+        while index < len(results) and results[index].start < cut:
+            inside.append(results[index])
+            index += 1
+        reach = max((result.end for result in inside), default=cut)
+        while cut < reach <= start + 2 * limit:
+            cut = reach
+            while index < len(results) and results[index].start < cut:
+                inside.append(results[index])
+                reach = max(reach, results[index].end)
+                index += 1
+        reaching = [result for result in inside if result.end > cut]
+        yield start, cut, [
+            RecognizerResult(r.entity_type, max(r.start, start) - start, min(r.end, cut) - start, r.score) for r in inside
+        ]
+        start = cut
+
+
 def presidio_recognizers(phone_regions: Sequence[str]) -> List[EntityRecognizer]:
     """Presidio's own recognizers for the identifiers every shop sees (emails and cards: see recognizers)."""
     return [
@@ -178,8 +273,12 @@ def blank_pipeline(folder: Optional[Path] = None) -> Path:
     return folder
 
 
-def build_redactor(policy: Redaction, pipeline: Optional[Path] = None) -> Redactor:
-    """A redactor for `policy`: Presidio's and Candor's recognizers on a blank spaCy pipeline."""
+def build_redactor(policy: Redaction, pipeline: Optional[Path] = None, bounds: Optional[TextBounds] = None) -> Redactor:
+    """A redactor for `policy`: Presidio's and Candor's recognizers on a blank spaCy pipeline, reading
+    long texts in the pieces the policy sets (or `bounds`)."""
+    bounds = bounds or TextBounds(
+        max_piece_chars=policy.max_piece_chars, max_run_chars=policy.max_run_chars, context_chars=policy.context_chars
+    )
     nlp_engine = NlpEngineProvider(
         nlp_configuration={
             "nlp_engine_name": "spacy",
@@ -192,12 +291,14 @@ def build_redactor(policy: Redaction, pipeline: Optional[Path] = None) -> Redact
             },
         }
     ).create_engine()
+    nlp = nlp_engine.get_nlp(LANGUAGE)
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer, bounds.max_run_chars)
     registry = RecognizerRegistry(
         recognizers=[*presidio_recognizers(policy.phone_regions), *candor_recognizers()],
         supported_languages=[LANGUAGE],
     )
     analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
-    redactor = Redactor(analyzer, policy.entities, policy.score_threshold)
+    redactor = Redactor(analyzer, policy.entities, policy.score_threshold, bounds)
     # Recognizers load some data on first use (tldextract's suffix list, phone metadata): do it
     # now, so the first customer's message is not the slow one.
     redactor.redact("warm-up: sam@example.com, +44 20 7946 0000, 1 High Street")

@@ -1,7 +1,9 @@
 """Retention: delete what Candor no longer needs, on the schedule `policy.yml` sets.
 
 Conversations go `conversations_days` after their last message, with what was recorded about
-them (links to a customer, distress detections); consent records go
+them (links to a customer, distress detections, the lock their session secret opened); counts of
+failed postcode checks go when the policy forgets them (`identity.forget_failures_after_hours`);
+consent records go
 `consent_records_days` after they were made (the latest one for a purpose is kept while it is
 still in force, since it is the proof the customer agreed).
 """
@@ -20,8 +22,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 
 from bot.policy import Retention, current_policy
-from bot.privacy.conversations import conversations_idle_since, delete_conversations, tracker_engine
+from bot.privacy.conversations import conversations_idle_since, delete_conversations, stored_conversation_ids, tracker_engine
+from bot.store.conversation_keys import forget_keys, keys_created_before
 from bot.store.database import open_session
+from bot.store.sign_ins import forget_old_failures
 from bot.store.models import ConsentDecision, ConsentRecord, CustomerConversation, DistressDetection
 
 logger = logging.getLogger(__name__)
@@ -39,13 +43,18 @@ class PurgeResult:
 def purge(now: datetime, *, retention: Optional[Retention] = None, shop: Optional[Engine] = None, tracker: Optional[Engine] = None) -> PurgeResult:
     """Delete everything older than the retention periods; returns what was deleted."""
     retention = retention or current_policy().privacy.retention
-    idle = conversations_idle_since(tracker or tracker_engine(), now - timedelta(days=retention.conversations_days))
+    cutoff_conversations = now - timedelta(days=retention.conversations_days)
+    idle = conversations_idle_since(tracker or tracker_engine(), cutoff_conversations)
     conversations = delete_conversations(tracker or tracker_engine(), idle)
+    stored = set(stored_conversation_ids(tracker or tracker_engine()))
     cutoff = now - timedelta(days=retention.consent_records_days)
     with open_session(shop) as session:
         if idle:
             session.execute(delete(CustomerConversation).where(CustomerConversation.conversation_id.in_(idle)))
             session.execute(delete(DistressDetection).where(DistressDetection.conversation_id.in_(idle)))
+        # Locks of conversations that are gone, or that were opened and never stored (a failed first turn).
+        forget_keys(session, set(idle) | (set(keys_created_before(session, cutoff_conversations)) - stored))
+        forget_old_failures(session, now - current_policy().identity.forget_failures_after)
         newer = aliased(ConsentRecord)
         superseded = select(newer.id).where(
             newer.customer_id == ConsentRecord.customer_id,

@@ -26,7 +26,9 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 def make_engine(url: str | None = None) -> Engine:
     """A new engine for `url` (default: `bot.settings.database_url()`); prefer `cached_engine`."""
     url = url or database_url()
-    engine = create_engine(url, future=True)
+    # SQLAlchemy's errors list the values of the failed statement, which are what customers
+    # typed; errors reach logs, so they name the statement only.
+    engine = create_engine(url, future=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         _prepare_sqlite(engine)
     return engine
@@ -39,7 +41,9 @@ def cached_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create any missing shop tables; existing tables and rows are left alone."""
+    """Create any missing tables; existing tables and rows are left alone."""
+    import bot.store.tables  # noqa: F401  (imported here: table modules may use this module)
+
     Base.metadata.create_all(engine)
 
 

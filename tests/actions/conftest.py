@@ -55,6 +55,15 @@ def make_tracker(
     )
 
 
+def rechecked_in(form: str) -> List[Dict[str, Any]]:
+    """The events of a run of `form` in which the customer gave the account's postcode again."""
+    return [
+        {"event": "active_loop", "name": form},
+        {"event": "slot", "name": "identity_rechecked", "value": True},
+        {"event": "active_loop", "name": None},
+    ]
+
+
 def run(action: Action, tracker: Tracker) -> Outcome:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(call_potential_coroutine(action.run(dispatcher, tracker, DOMAIN)))

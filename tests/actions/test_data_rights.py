@@ -9,13 +9,17 @@ from bot.privacy.history import ORDER_HISTORY
 from bot.store.database import open_session
 from bot.store.models import Customer
 from actions.data_rights import ERASE_CONVERSATION_SLOT, ActionFulfilDataRequest
-from tests.actions.conftest import make_tracker, run
+from tests.actions.conftest import make_tracker, rechecked_in, run
 
 SIGNED_IN = {"customer_id": "1"}
 
 
 def fulfil(request: str, **slots):
-    return run(ActionFulfilDataRequest(), make_tracker(slots={**SIGNED_IN, "data_request": request, **slots}, sender_id="chat-1"))
+    """The action at the end of a data request in which the signed-in customer gave their postcode again."""
+    tracker = make_tracker(
+        slots={**SIGNED_IN, "data_request": request, **slots}, events=rechecked_in("data_request_form"), sender_id="chat-1"
+    )
+    return run(ActionFulfilDataRequest(), tracker)
 
 
 def grant() -> None:

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.consent import ActionAskHistoryConsent, ActionAskOrderId
-from actions.identity import MAX_IDENTITY_ATTEMPTS, ValidateDataRequestForm
+from actions.identity import ValidateDataRequestForm
 from actions.orders import ValidateTrackOrderForm
 from bot.policy import current_policy
 from bot.privacy.consent import Where, record_decision
@@ -20,6 +20,7 @@ from bot.store.models import ConsentDecision, ConsentRecord, CustomerConversatio
 from tests.actions.conftest import DOMAIN, make_tracker, run
 
 ADA_ID = "1"
+ATTEMPTS = current_policy().identity.attempts_per_request
 
 
 def check_postcode(postcode: str, claim: str = "C10001", failures: float = 0) -> tuple[dict, list]:
@@ -63,12 +64,12 @@ def test_a_wrong_postcode_and_an_unknown_customer_get_the_same_answer():
     assert wrong_postcode[1] == ["utter_identity_not_matched"]
 
 
-def test_after_too_many_wrong_tries_the_form_stops_asking():
-    result, said = check_postcode("FB2 7LN", failures=MAX_IDENTITY_ATTEMPTS - 1)
+def test_after_too_many_wrong_tries_in_one_request_the_form_stops_asking():
+    result, said = check_postcode("FB2 7LN", failures=ATTEMPTS - 1)
 
-    assert result["identity_failures"] == MAX_IDENTITY_ATTEMPTS
+    assert result["identity_failures"] == ATTEMPTS
     assert said == []  # the submit action explains, and offers a person
-    assert required({"identity_failures": MAX_IDENTITY_ATTEMPTS}) == []
+    assert required({"identity_failures": ATTEMPTS}) == []
 
 
 def test_a_claim_must_look_like_an_email_or_a_customer_number():
@@ -81,10 +82,12 @@ def test_a_claim_must_look_like_an_email_or_a_customer_number():
     assert [m["response"] for m in dispatcher.messages] == ["utter_identity_claim_invalid"]
 
 
-def test_only_erasure_asks_an_identified_customer_anything_more():
+def test_a_signed_in_customer_is_asked_again_only_before_export_and_erasure():
     assert required({}) == ["identity_claim", "identity_postcode"]
     assert required({"customer_id": ADA_ID, "data_request": "show"}) == []
-    assert required({"customer_id": ADA_ID, "data_request": "erase"}) == ["erase_confirmed"]
+    assert required({"customer_id": ADA_ID, "data_request": "withdraw"}) == []
+    assert required({"customer_id": ADA_ID, "data_request": "export"}) == ["step_up_postcode"]
+    assert required({"customer_id": ADA_ID, "data_request": "erase"}) == ["step_up_postcode", "erase_confirmed"]
 
 
 def test_consent_is_asked_when_an_identified_customer_has_not_decided():

@@ -11,7 +11,7 @@ from actions.order_items import ActionChangeOrder, ValidateChangeOrderForm, pars
 from actions.orders import ActionCancelOrder, ActionTrackOrder, ValidateCancelOrderForm
 from bot.store.database import open_session
 from bot.store.models import Order, OrderStatus
-from tests.actions.conftest import DOMAIN, make_tracker, run
+from tests.actions.conftest import DOMAIN, make_tracker, rechecked_in, run
 
 ADA = "ada.thornbury@example.com"
 EILIDH = "eilidh.macrae@example.org"
@@ -34,14 +34,15 @@ def test_tracking_words_the_answer_for_the_order_status() -> None:
 
 
 def test_an_order_is_cancelled_only_after_a_yes() -> None:
-    no = run(ActionCancelOrder(), make_tracker({"order_id": "104501", "email": ADA, "cancel_confirmed": False}))
+    rechecked = rechecked_in("cancel_order_form")
+    no = run(ActionCancelOrder(), make_tracker({"order_id": "104501", "email": ADA, "cancel_confirmed": False}, events=rechecked))
     assert no.responses == ["utter_order_not_cancelled"]
     assert stored(104501).status is OrderStatus.PLACED
 
-    unanswered = run(ActionCancelOrder(), make_tracker({"order_id": "104501", "email": ADA}))
+    unanswered = run(ActionCancelOrder(), make_tracker({"order_id": "104501", "email": ADA}, events=rechecked))
     assert unanswered.responses == ["utter_order_not_cancelled"]
 
-    yes = run(ActionCancelOrder(), make_tracker({"order_id": "104501", "email": ADA, "cancel_confirmed": True}))
+    yes = run(ActionCancelOrder(), make_tracker({"order_id": "104501", "email": ADA, "cancel_confirmed": True}, events=rechecked))
     assert yes.responses == ["utter_order_cancelled"]
     assert stored(104501).status is OrderStatus.CANCELLED
     assert yes.slot("cancel_confirmed") is None, "the yes is not reused for a later cancellation"

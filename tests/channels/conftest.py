@@ -17,11 +17,14 @@ import pytest
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
+from bot.channels import limits
 from bot.channels.outbox import OUTBOX
 from bot.channels.web import WebChatInput
+from bot.ownership import SECRET_HEADER, conversation_id
 
 # A sender id like the widget's: 32 random hex digits.
 SENDER = "5f0c3b2a9d8e4f1a8b7c6d5e4f3a2b1c"
+WEBHOOK = "/webhooks/web/webhook"
 
 
 @dataclass
@@ -62,9 +65,10 @@ class InProcessClient:
 
     def _scope(self, method: str, path: str, headers: Dict[str, str]) -> Dict[str, Any]:
         raw_headers = [(b"host", b"testserver")] + [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        path, _, query = path.partition("?")
         return {
             "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-            "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+            "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
             "headers": raw_headers, "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
         }
 
@@ -95,8 +99,8 @@ class InProcessClient:
         await asyncio.wait_for(self.app(self._scope(method, path, headers or {}), receive, send), 10)
         return Reply(started["status"], _headers(started), b"".join(chunks))
 
-    async def post_json(self, path: str, payload: Any) -> Reply:
-        return await self.request("POST", path, json.dumps(payload).encode(), {"content-type": "application/json"})
+    async def post_json(self, path: str, payload: Any, headers: Optional[Dict[str, str]] = None) -> Reply:
+        return await self.request("POST", path, json.dumps(payload).encode(), {"content-type": "application/json", **(headers or {})})
 
     async def stream(self, path: str) -> "OpenStream":
         """Open a streaming GET (server-sent events) and return as soon as the response starts."""
@@ -193,8 +197,29 @@ class StandInAssistant:
 
 @dataclass
 class WebChat:
+    """The widget's side of the channel: it keeps each conversation's secret, as the widget does."""
+
     client: InProcessClient
     assistant: StandInAssistant
+    secrets: Dict[str, str] = field(default_factory=dict)
+
+    async def send(self, body: Dict[str, Any]) -> Reply:
+        """POST a message; the secret of its conversation goes with it, and a new one is kept."""
+        sender = body.get("sender")
+        headers = {SECRET_HEADER: self.secrets[sender]} if sender in self.secrets else {}
+        reply = await self.client.post_json(WEBHOOK, body, headers)
+        if SECRET_HEADER.lower() in reply.headers:
+            self.secrets[sender] = reply.headers[SECRET_HEADER.lower()]
+        return reply
+
+    def events_path(self, sender: str = SENDER) -> str:
+        """The event stream of a conversation this widget has started, with its secret."""
+        return f"/webhooks/web/events/{sender}?session_secret={self.secrets[sender]}"
+
+
+def web_conversation(sender: str = SENDER) -> str:
+    """The assistant's id for a web conversation (what the outbox and the agent console use)."""
+    return conversation_id("web", sender)
 
 
 def web_app(channel: Optional[WebChatInput] = None) -> Tuple[Sanic, StandInAssistant]:
@@ -223,6 +248,17 @@ def web_chat() -> Callable[[Callable[[WebChat], Awaitable[Any]]], Any]:
         return asyncio.run(main())
 
     return running
+
+
+@pytest.fixture(autouse=True)
+def locked_conversations(conversation_keys: str) -> None:
+    """Each test's conversations are locked in a database of its own, under a key of its own."""
+
+
+@pytest.fixture(autouse=True)
+def generous_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every request here comes from one address; the limits have tests of their own."""
+    monkeypatch.setattr(limits, "LIMITER", limits.ClientLimiter(limits.RateLimits(requests_per_minute=1e6, burst=10**6, concurrent=100)))
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import uuid
 from typing import List
 
 from bot.policy import current_policy
-from tests.e2e.conftest import Candor, Chat
+from tests.running import Candor, Chat
 
 ORDER_CHECK = ["hello", "where is my order", "104502", "ada.thornbury@example.com", "thanks"]
 
@@ -41,7 +41,7 @@ def test_a_channel_can_ask_for_plain_language_from_the_first_message(candor: Can
 
 def test_screen_reader_mode_lists_choices_and_a_number_answers_them(candor: Candor, chat: Chat) -> None:
     chat.say("hello")
-    replies = candor.rest(chat.sender, "why did you say that?", metadata={"accessibility": {"mode": "screen_reader"}}).json()
+    replies = chat.post("why did you say that?", metadata={"accessibility": {"mode": "screen_reader"}}).json()
     text = "\n".join(reply.get("text", "") for reply in replies)
     assert 'Say 1 for "That\'s wrong", 2 for "Talk to a person".' in text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.e2e.conftest import Candor, socketio_chat
+from tests.running import Candor, socketio_chat
 from tests.e2e.test_agent_console import console
 
 
@@ -16,10 +16,11 @@ def test_an_agents_reply_is_pushed_to_a_web_chat(candor: Candor) -> None:
         while not any("queue" in text for text in texts):
             texts.append(chat.next_message().get("text", ""))
 
-        assert console(candor, "POST", f"/conversations/{session_id}/take").status_code == 200
+        conversation = candor.conversation_id("socketio", session_id)
+        assert console(candor, "POST", f"/conversations/{conversation}/take").status_code == 200
         joined = chat.next_message(timeout=30)
         assert (joined["notice"], joined["agent"]) == ("agent_joined", "Sam")
         assert joined["text"].startswith("Sam, a person from our team, has joined the chat.")
-        sent = console(candor, "POST", f"/conversations/{session_id}/reply", json={"text": "Hi, Sam here."})
+        sent = console(candor, "POST", f"/conversations/{conversation}/reply", json={"text": "Hi, Sam here."})
         assert sent.json() == {"delivery": "pushed"}
         assert chat.next_message(timeout=30)["text"] == "Hi, Sam here."

@@ -8,7 +8,7 @@ import uuid
 import socketio
 
 from bot.policy import current_policy
-from tests.e2e.conftest import Candor, Chat
+from tests.running import Candor, Chat
 
 DISCLOSURE = current_policy().notices.ai_disclosure
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.store.database import open_session
 from bot.store.models import DistressDetection, Handoff
-from tests.e2e.conftest import Candor, Chat
+from tests.running import Candor, Chat
 
 
 def parse(candor: Candor, text: str) -> dict:
@@ -34,8 +34,8 @@ def test_someone_at_risk_gets_crisis_resources_and_the_front_of_the_queue(candor
     assert "Samaritans" in reply and "116 123" in reply
     assert "asked for a person" in reply
     with open_session(candor.database_url) as session:
-        handoff = session.execute(select(Handoff).where(Handoff.conversation_id == chat.sender)).scalar_one()
-        detection = session.execute(select(DistressDetection).where(DistressDetection.conversation_id == chat.sender)).scalar_one()
+        handoff = session.execute(select(Handoff).where(Handoff.conversation_id == chat.conversation_id)).scalar_one()
+        detection = session.execute(select(DistressDetection).where(DistressDetection.conversation_id == chat.conversation_id)).scalar_one()
     assert (handoff.reason, handoff.priority) == ("distress_self_harm", 1)
     assert detection.category == "self_harm"
     assert chat.tracker()["active_loop"] in ({}, None, {"name": None})  # the cancellation form was stopped

@@ -8,7 +8,7 @@ from bot.audit.chain import record_body, verify_chain
 from bot.audit.pseudonyms import conversation_pseudonym
 from bot.store.database import open_session
 from bot.store.models import AuditRecord
-from tests.e2e.conftest import Candor, Chat
+from tests.running import Candor, Chat
 
 
 def audit_records(candor: Candor, conversation_id: str) -> list:
@@ -58,7 +58,7 @@ def test_every_turn_is_audited_without_the_customers_words_and_the_chain_holds(c
     chat.say("why are you asking me this?")
     chat.say("that's wrong")
 
-    records = audit_records(candor, chat.sender)
+    records = audit_records(candor, chat.conversation_id)
     customer_turns = [body for _, body in records if body["understood"]]
     assert [body["understood"]["intent"] for body in customer_turns][-3:] == ["track_order", "ask_why", "report_wrong_answer"]
     assert records[0][1]["session_started"] and records[0][1]["notices"][0]["notice"] == "ai_disclosure"
@@ -81,6 +81,6 @@ def test_a_reply_built_from_history_is_explained_by_the_consent_behind_it(candor
     text = chat.say_text("why are you showing me these?")
 
     assert "I used your past orders to show you a choice, because you agreed on" in text
-    customer_turns = [body for _, body in audit_records(candor, chat.sender) if body["understood"]]
+    customer_turns = [body for _, body in audit_records(candor, chat.conversation_id) if body["understood"]]
     agreed = next(body for body in customer_turns if body["consent"].get("decision") is True)
     assert agreed["consent"]["history_used"]["purpose"] == "order_history"

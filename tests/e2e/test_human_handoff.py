@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.store.database import open_session
 from bot.store.models import Handoff, HandoffStatus
-from tests.e2e.conftest import Candor, Chat
+from tests.running import Candor, Chat
 
 
 def handoffs_for(candor: Candor, conversation_id: str) -> list[Handoff]:
@@ -24,7 +24,7 @@ def test_asking_for_a_person_records_a_handoff_and_says_what_happens_next(candor
     answer = chat.say_text("I want to talk to a human").lower()
 
     assert "queue" in answer and "person" in answer
-    [handoff] = handoffs_for(candor, chat.sender)
+    [handoff] = handoffs_for(candor, chat.conversation_id)
     assert handoff.reason == "customer_request"
     assert handoff.status is HandoffStatus.WAITING
     assert handoff.channel == "rest"
@@ -41,7 +41,7 @@ def test_the_handoff_queue_shows_the_request(candor: Candor, chat: Chat) -> None
         check=True,
     )
     queue = json.loads(result.stdout)
-    assert chat.sender in [row["conversation_id"] for row in queue]
+    assert chat.conversation_id in [row["conversation_id"] for row in queue]
 
 
 def test_a_person_is_honoured_inside_a_form(candor: Candor, chat: Chat) -> None:
@@ -49,7 +49,7 @@ def test_a_person_is_honoured_inside_a_form(candor: Candor, chat: Chat) -> None:
     answer = chat.say_text("actually just get me a real person").lower()
 
     assert "queue" in answer
-    assert len(handoffs_for(candor, chat.sender)) == 1
+    assert len(handoffs_for(candor, chat.conversation_id)) == 1
     assert chat.tracker()["active_loop"] in ({}, None) or not chat.tracker()["active_loop"].get("name")
 
 
@@ -66,7 +66,7 @@ def test_asking_again_while_waiting_gives_the_place_in_the_queue(candor: Candor,
     answer = chat.say_text("hello? I asked for a human").lower()
 
     assert "queue" in answer
-    assert len(handoffs_for(candor, chat.sender)) == 1, "asking twice does not queue twice"
+    assert len(handoffs_for(candor, chat.conversation_id)) == 1, "asking twice does not queue twice"
 
 
 def test_the_customer_can_withdraw_the_request_and_carry_on(candor: Candor, chat: Chat) -> None:
@@ -75,7 +75,7 @@ def test_the_customer_can_withdraw_the_request_and_carry_on(candor: Candor, chat
     answer = chat.say_text("which payment methods do you accept?").lower()
 
     assert "out of the queue" in withdrawn
-    assert handoffs_for(candor, chat.sender)[0].status is HandoffStatus.CANCELLED
+    assert handoffs_for(candor, chat.conversation_id)[0].status is HandoffStatus.CANCELLED
     assert "paypal" in answer
 
 
@@ -88,4 +88,4 @@ def test_two_misunderstandings_in_a_row_offer_a_person(candor: Candor, chat: Cha
     assert "didn't understand" in first
     assert any(button["payload"] == "/contact_human_agent" for reply in second for button in reply.get("buttons", []))
     assert "queue" in accepted
-    assert handoffs_for(candor, chat.sender)[0].reason == "repeated_misunderstanding"
+    assert handoffs_for(candor, chat.conversation_id)[0].reason == "repeated_misunderstanding"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.store.database import open_session
 from bot.store.models import Customer, Order, OrderStatus, RefundStatus
-from tests.e2e.conftest import Candor, Chat
+from tests.running import Candor, Chat
 
 ADA = "ada.thornbury@example.com"
 
@@ -39,11 +39,13 @@ def test_a_wrong_email_reveals_nothing_about_the_order(chat: Chat) -> None:
     assert "parcelwise" not in answer
 
 
-def test_cancelling_asks_for_a_yes_then_cancels_and_refunds(candor: Candor, chat: Chat) -> None:
+def test_cancelling_asks_for_the_accounts_postcode_and_a_yes_then_cancels_and_refunds(candor: Candor, chat: Chat) -> None:
     chat.say("I need to cancel order 104501")
-    confirmation = chat.say("ada.thornbury@example.com")
+    question = chat.say_text("ada.thornbury@example.com")
+    confirmation = chat.say("AC1 4RT")
     done = chat.say_text("yes").lower()
 
+    assert "postcode on the account that placed order 104501" in question
     assert "can't be undone" in confirmation[0]["text"]
     assert [button["payload"] for button in confirmation[0]["buttons"]] == ["/affirm", "/deny"]
     assert "cancelled" in done
@@ -55,6 +57,7 @@ def test_cancelling_asks_for_a_yes_then_cancels_and_refunds(candor: Candor, chat
 def test_saying_no_to_cancelling_changes_nothing(candor: Candor, chat: Chat) -> None:
     chat.say("cancel my order 104513")
     chat.say("eilidh.macrae@example.org")
+    chat.say("HV1 6JS")
     answer = chat.say_text("no").lower()
 
     assert "haven't cancelled" in answer
@@ -100,12 +103,14 @@ def test_the_invoice_shows_lines_and_vat(chat: Chat) -> None:
     assert len(invoice["lines"]) == 3
 
 
-def test_changing_the_delivery_address_shows_both_addresses_before_changing(candor: Candor, chat: Chat) -> None:
+def test_changing_the_delivery_address_asks_for_the_postcode_then_shows_both_addresses(candor: Candor, chat: Chat) -> None:
     chat.say("I need to change the delivery address for order 104513")
     chat.say("eilidh.macrae@example.org")
-    confirmation = chat.say_text("14 Harbour Row, Fernbay FB2 7QD")
+    question = chat.say_text("14 Harbour Row, Fernbay FB2 7QD")
+    confirmation = chat.say_text("HV1 6JS")
     chat.say("yes")
 
+    assert "postcode on the account that placed order 104513" in question
     assert "14 Harbour Row" in confirmation and "instead of" in confirmation
     assert order(candor, 104513).shipping_address == "14 Harbour Row, Fernbay FB2 7QD"
 

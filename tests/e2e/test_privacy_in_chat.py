@@ -13,7 +13,7 @@ from bot.policy import current_policy
 from bot.privacy.consent import ConsentState, consent_state
 from bot.privacy.history import ORDER_HISTORY
 from bot.store.database import cached_engine, open_session
-from tests.e2e.conftest import Candor, Chat
+from tests.running import Candor, Chat
 
 
 def sign_in(chat: Chat, customer_number: str, postcode: str) -> str:
@@ -64,7 +64,10 @@ def test_what_do_you_know_about_me_then_send_me_my_data(chat: Chat) -> None:
     summary = chat.say_text("KX3 9PB")
     assert "customer C10004" in summary and "orders" in summary
 
-    export = chat.say("send me my data")
+    # Signed in a request ago: whoever holds the chat now must give the postcode again.
+    assert "postcode on your account" in chat.say_text("send me my data")
+    assert "match" in chat.say_text("LX2 5YU")  # someone else's postcode sends nothing
+    export = chat.say("KX3 9PB")
     attachment = next(reply["custom"] for reply in export if "custom" in reply)
     assert attachment["type"] == "data_export"
     assert attachment["data"]["profile"]["customer_number"] == "C10004"
@@ -74,7 +77,7 @@ def test_what_do_you_know_about_me_then_send_me_my_data(chat: Chat) -> None:
 def test_delete_my_data_asks_first_then_leaves_nothing_behind(candor: Candor, chat: Chat) -> None:
     chat.say("delete my data")
     chat.say("C10009")
-    confirmation = chat.say("LX2 5YU")
+    confirmation = chat.say("LX2 5YU")  # signed in within this request: not asked for the postcode twice
     assert "can't be undone" in confirmation[-1]["text"]
 
     done = chat.say_text("yes")
@@ -87,7 +90,7 @@ def test_delete_my_data_asks_first_then_leaves_nothing_behind(candor: Candor, ch
     with engine.connect() as connection:
         stored = "\n".join(repr(tuple(row)) for table in metadata.sorted_tables for row in connection.execute(select(table))).lower()
     assert [found for found in identifiers if found.lower() in stored] == []
-    assert chat.sender not in stored  # the conversation itself is gone
+    assert chat.conversation_id not in stored  # the conversation itself is gone
 
     fresh = chat.say_text("hello")
     assert "automated assistant" in fresh  # a new conversation, disclosed afresh

@@ -15,7 +15,7 @@ from bot.store.database import open_session
 from bot.store.models import Handoff
 from bot.store.seed import init_database
 from tests.conftest import empty_redis_database, new_postgres_database
-from tests.e2e.conftest import Candor, Chat, OneCandorAtATime
+from tests.running import Candor, Chat, OneCandorAtATime, shared_settings
 
 
 def production_configuration(resources: ExitStack) -> Dict[str, str]:
@@ -23,7 +23,7 @@ def production_configuration(resources: ExitStack) -> Dict[str, str]:
     postgres_url = resources.enter_context(new_postgres_database())
     redis_url = resources.enter_context(empty_redis_database())
     init_database(postgres_url)
-    return {"CANDOR_DATABASE_URL": postgres_url, "CANDOR_TRACKER_STORE_URL": "", "CANDOR_REDIS_URL": redis_url}
+    return {"CANDOR_DATABASE_URL": postgres_url, "CANDOR_TRACKER_STORE_URL": "", "CANDOR_REDIS_URL": redis_url, **shared_settings()}
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_a_conversation_is_stored_in_postgresql(production_candor: Candor, produ
     assert replies[0]["text"] == current_policy().notices.ai_disclosure.text
     with create_engine(production_candor.database_url, future=True).connect() as connection:
         stored = connection.execute(
-            text("SELECT count(*) FROM events WHERE sender_id = :sender"), {"sender": production_chat.sender}
+            text("SELECT count(*) FROM events WHERE sender_id = :sender"), {"sender": production_chat.conversation_id}
         ).scalar_one()
     assert stored >= 4
 
@@ -54,7 +54,7 @@ def test_orders_and_handoffs_use_the_postgresql_shop_database(production_candor:
 
     assert "PW4821093761" in answer
     with open_session(production_candor.database_url) as session:
-        handoffs = session.execute(select(Handoff).where(Handoff.conversation_id == production_chat.sender)).scalars()
+        handoffs = session.execute(select(Handoff).where(Handoff.conversation_id == production_chat.conversation_id)).scalars()
         assert [handoff.reason for handoff in handoffs] == ["customer_request"]
 
 

@@ -9,7 +9,7 @@ from typing import List
 
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import Candor, Chat
+from tests.running import Candor, Chat
 
 EMAIL = "eilidh.macrae@example.org"
 ADDRESS = "14 Harbour Row, Fernbay FB2 7QD"
@@ -28,12 +28,13 @@ def stored_events(candor: Candor, sender: str) -> List[str]:
 def test_an_email_and_a_street_address_are_used_live_but_stored_redacted(candor: Candor, chat: Chat) -> None:
     chat.say("I need to change the delivery address for order 104513")
     chat.say(EMAIL)
-    confirmation = chat.say_text(ADDRESS)
+    chat.say(ADDRESS)
+    confirmation = chat.say_text("HV1 6JS")  # the account's postcode, asked again before the change
     chat.say("no")  # leave the shared demo order as it was
 
-    stored = "\n".join(stored_events(candor, chat.sender))
-    assert "14 Harbour Row" in confirmation, "the turn itself used the real address"
-    assert EMAIL not in stored and "Harbour Row" not in stored and "FB2 7QD" not in stored
+    stored = "\n".join(stored_events(candor, chat.conversation_id))
+    assert "14 Harbour Row" in confirmation, "the next turn still used the real address"
+    assert EMAIL not in stored and "Harbour Row" not in stored and "FB2 7QD" not in stored and "HV1 6JS" not in stored
     assert "<EMAIL_ADDRESS>" in stored and "<STREET_ADDRESS>" in stored
     assert "104513" in stored, "order numbers are kept for explanations"
 

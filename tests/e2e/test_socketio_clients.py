@@ -6,7 +6,7 @@ import uuid
 from typing import List
 
 from bot.policy import current_policy
-from tests.e2e.conftest import Candor, socketio_chat
+from tests.running import Candor, socketio_chat
 
 
 def test_a_socketio_client_gets_the_disclosure_and_answers(candor: Candor) -> None:

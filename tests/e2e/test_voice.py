@@ -13,7 +13,7 @@ from typing import Any, Dict, List
 import requests
 
 from bot.policy import current_policy
-from tests.e2e.conftest import Candor
+from tests.running import Candor
 from tests.e2e.test_human_handoff import handoffs_for
 
 
@@ -24,9 +24,16 @@ def speak(text: str, folder: Path) -> str:
     return base64.b64encode(path.read_bytes()).decode()
 
 
+SECRETS: Dict[str, str] = {}
+
+
 def post(candor: Candor, body: Dict[str, Any]) -> Dict[str, Any]:
-    reply = requests.post(f"{candor.url}/webhooks/voice/webhook", json=body, timeout=60)
+    """Post as a caller's app does: the secret its first answer gave goes with every later utterance."""
+    sender = body["sender"]
+    headers = {"Candor-Session-Secret": SECRETS[sender]} if sender in SECRETS else {}
+    reply = requests.post(f"{candor.url}/webhooks/voice/webhook", json=body, headers=headers, timeout=60)
     assert reply.status_code == 200, reply.text
+    SECRETS.setdefault(sender, reply.headers.get("Candor-Session-Secret", ""))
     return reply.json()
 
 
@@ -88,7 +95,7 @@ def test_a_call_over_twiml_plays_candors_voice_and_a_caller_reaches_a_person_by_
 
     handoff = requests.post(url, data={"CallSid": call_sid, "SpeechResult": "Agent."}, timeout=60)
     assert ElementTree.fromstring(handoff.content)[-1].tag == "Gather"
-    [recorded] = handoffs_for(candor, call_sid)
+    [recorded] = handoffs_for(candor, candor.conversation_id("phone", call_sid))
     assert recorded.reason == "customer_request" and recorded.channel == "voice"
 
 
@@ -99,4 +106,4 @@ def test_distress_on_the_phone_gets_the_same_care_as_in_chat(candor: Candor) -> 
     answer = texts(post(candor, {"sender": caller, "text": "I don't want to be alive anymore"})["messages"])
 
     assert "Samaritans" in answer and "1 1 6, 1 2 3" in answer  # the number said digit by digit
-    assert handoffs_for(candor, caller)
+    assert handoffs_for(candor, candor.conversation_id("voice", caller))

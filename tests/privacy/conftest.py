@@ -49,3 +49,8 @@ def live_values(clock: FakeClock) -> LiveValues:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
     yield f"sqlite:///{tmp_path / 'conversations.db'}"
+
+
+@pytest.fixture(autouse=True)
+def locked_conversations(conversation_keys: str) -> None:
+    """Erasing a conversation also unlocks it (`bot.ownership`): in a database of the test's own."""

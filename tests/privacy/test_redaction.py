@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import List, Tuple
+
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from bot.bounded_text import TextBounds, pieces
 from bot.policy import PolicyError, Redaction, current_policy
 from bot.privacy.redaction import Redactor
 from bot.settings import SEED_DIR
@@ -161,3 +164,114 @@ def test_a_policy_asking_for_a_type_nobody_recognises_is_refused(redactor: Redac
 def test_phone_regions_must_be_region_codes() -> None:
     with pytest.raises(ValidationError, match="GB"):
         Redaction(score_threshold=0.4, entities=["PHONE_NUMBER"], phone_regions=["UK"])
+
+
+# Long texts are redacted piece by piece (bot.bounded_text); nothing may slip through the cuts.
+
+FILLER = "My parcel has not arrived yet and I would like to know when it will come. "
+WORDS = "please tell me when the parcel will come because I have waited a long time for it "
+LONG_TEXT_DATA = [
+    ("4111 1111 1111 1111", "<CREDIT_CARD>"),
+    ("ada.thornbury@example.com", "<EMAIL_ADDRESS>"),
+    ("14 Larkspur Lane, Ashcombe AC1 4RT", "<STREET_ADDRESS>"),
+    ("07911 123456", "<PHONE_NUMBER>"),
+    ("GB82 WEST 1234 5698 7654 32", "<IBAN_CODE>"),
+    ("C10001", "<CUSTOMER_NUMBER>"),
+]
+
+
+def filler(length: int, source: str = FILLER) -> str:
+    return (source * (length // len(source) + 1))[:length]
+
+
+@pytest.mark.parametrize("personal, placeholder", LONG_TEXT_DATA, ids=[p for _, p in LONG_TEXT_DATA])
+def test_personal_data_at_the_start_middle_and_end_of_a_long_text_is_redacted(
+    redactor: Redactor, personal: str, placeholder: str
+) -> None:
+    text = f"{personal} {filler(10_000)} {personal} {filler(10_000)} {personal}"
+
+    redacted = redactor.redact_text(text)
+
+    assert personal not in redacted
+    assert redacted.count(placeholder) == 3
+    assert redacted.count("when it will come") == text.count("when it will come")  # the rest is kept
+
+
+def around_the_first_cut(personal: str, piece: int) -> List[Tuple[str, bool]]:
+    """Texts with `personal` just before, across and just after the first cut; and whether a cut is inside it.
+
+    No sentence ends near the cut, so the text is cut between words.
+    """
+    texts = []
+    for before in range(piece - len(personal) - 12, piece + 4, 3):
+        text = f"{filler(before, WORDS)} my details are {personal} and {filler(piece, WORDS)}"
+        start = text.index(personal)
+        texts.append((text, any(start < end < start + len(personal) for _, end in pieces(text, piece))))
+    return texts
+
+
+@pytest.mark.parametrize("personal, placeholder", LONG_TEXT_DATA, ids=[p for _, p in LONG_TEXT_DATA])
+def test_personal_data_right_around_a_cut_is_redacted_whole(redactor: Redactor, personal: str, placeholder: str) -> None:
+    for text, _ in around_the_first_cut(personal, redactor.bounds.max_piece_chars):
+        redacted = redactor.redact_text(text)
+
+        assert personal not in redacted, f"leaked at {text.index(personal)}"
+        assert redacted.count(placeholder) == 1, f"not one placeholder at {text.index(personal)}"
+
+
+@pytest.mark.parametrize("personal", [personal for personal, _ in LONG_TEXT_DATA if " " in personal])
+def test_the_cuts_in_those_texts_do_fall_inside_personal_data_of_several_words(redactor: Redactor, personal: str) -> None:
+    assert any(inside for _, inside in around_the_first_cut(personal, redactor.bounds.max_piece_chars))
+
+
+@pytest.mark.parametrize("run", ["😀", "-"])
+def test_personal_data_in_a_long_run_without_spaces_is_redacted_wherever_the_run_is_cut(redactor: Redactor, run: str) -> None:
+    piece, email = redactor.bounds.max_piece_chars, "ada.thornbury@example.com"
+    for before in range(2 * piece - len(email), 2 * piece + 1, 6):
+        text = f"hi {run * before}{email}{run * piece}"
+
+        redacted = redactor.redact_text(text)
+
+        assert email not in redacted and redacted.count("<EMAIL_ADDRESS>") == 1, f"email at {before + 3}"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(positions=st.lists(st.integers(0, 4000), min_size=1, max_size=6), email=realistic_emails())
+def test_no_email_survives_anywhere_in_a_long_text(redactor: Redactor, positions: list, email: str) -> None:
+    text = filler(4000, WORDS)
+    for position in sorted(positions, reverse=True):
+        space = text.rfind(" ", 0, position) + 1
+        text = f"{text[:space]}{email} {text[space:]}"
+
+    redacted = redactor.redact(text)
+
+    assert email not in redacted.text
+    assert all(0 <= finding.start < finding.end <= len(text) for finding in redacted.findings)
+
+
+def test_a_message_up_to_one_piece_long_is_analysed_in_one_call_as_before(
+    redactor: Redactor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = filler(redactor.bounds.max_piece_chars - 40) + " ada.thornbury@example.com"
+    analysed = []
+    analyze = redactor.analyzer.analyze
+    monkeypatch.setattr(redactor.analyzer, "analyze", lambda text, **kw: analysed.append(text) or analyze(text=text, **kw))
+
+    redactor.redact(text)
+
+    assert analysed == [text]
+
+
+def test_short_messages_are_redacted_exactly_as_one_unbounded_call(redactor: Redactor) -> None:
+    unbounded = Redactor(redactor.analyzer, redactor.entities, redactor.score_threshold, TextBounds(10**6, 10**6))
+    texts = [text for text, _, _ in PERSONAL_DATA] + [filler(400) + " mail ada.thornbury@example.com today"]
+
+    assert [redactor.redact(text) for text in texts] == [unbounded.redact(text) for text in texts]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=501, max_size=1600))
+def test_any_long_text_can_be_redacted_without_error(redactor: Redactor, text: str) -> None:
+    redacted = redactor.redact(text)
+
+    assert all(0 <= finding.start < finding.end <= len(text) for finding in redacted.findings)

@@ -17,6 +17,8 @@ from bot.privacy.conversations import conversation_events
 from bot.privacy.history import ORDER_HISTORY
 from bot.privacy.retention import PurgeSchedule, purge
 from bot.store.customers import link_conversation
+from bot.store.conversation_keys import ConversationKey, claim
+from bot.store.sign_ins import SignInFailures, customer_subject, record_failure
 from bot.store.database import cached_engine, open_session
 from bot.store.models import ConsentRecord, Customer, CustomerConversation, DistressDetection
 
@@ -52,6 +54,33 @@ def test_conversations_go_after_their_retention_period_and_recent_ones_stay(shop
     with open_session() as session:
         assert session.execute(select(CustomerConversation)).first() is None
         assert session.execute(select(DistressDetection)).first() is None
+
+
+def test_the_lock_of_a_conversation_goes_with_it_and_so_does_one_never_used(shop_database):
+    old = NOW - timedelta(days=RETENTION.conversations_days, minutes=1)
+    recent = NOW - timedelta(days=RETENTION.conversations_days) + timedelta(minutes=1)
+    conversation(shop_database, "old", old)
+    conversation(shop_database, "recent", recent)
+    with open_session() as session:
+        for conversation_id, created in [("old", old), ("recent", old), ("never-used", old), ("just-opened", NOW)]:
+            claim(session, conversation_id, "rest", "0" * 64, created)
+
+    purge(NOW)
+
+    with open_session() as session:
+        assert sorted(session.execute(select(ConversationKey.conversation_id)).scalars()) == ["just-opened", "recent"]
+
+
+def test_counts_of_failed_postcode_checks_are_forgotten_when_the_policy_says(shop_database):
+    rules = current_policy().identity
+    with open_session() as session:
+        record_failure(session, customer_subject(1), NOW - rules.forget_failures_after - timedelta(minutes=1), rules)
+        record_failure(session, customer_subject(2), NOW - rules.forget_failures_after + timedelta(minutes=1), rules)
+
+    purge(NOW)
+
+    with open_session() as session:
+        assert list(session.execute(select(SignInFailures.subject)).scalars()) == [customer_subject(2)]
 
 
 def test_old_consent_records_go_but_the_proof_of_a_yes_in_force_stays(shop_database):

@@ -8,6 +8,8 @@ given), so what is tested here is the channel: checking, voicing, speaking, TwiM
 from __future__ import annotations
 
 import asyncio
+import random
+import struct
 import subprocess
 import uuid
 from pathlib import Path
@@ -18,10 +20,14 @@ from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
 from accessibility.speech.synthesis import Synthesizer
+from bot.channels import limits
 from bot.channels.voice import VoiceInput, VoiceSettings
+from bot.ownership import SECRET_HEADER
 from tests.channels.conftest import InProcessClient, Reply, empty_outbox, many_apps_in_one_process  # noqa: F401
 
 VOICE = "gmw/en"
+# The key the tests name cached audio with (the server's own comes from bot.settings.secret_key()).
+TEST_KEY = b"candor-voice-tests-key"
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +38,7 @@ def audio_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def synthesizer(audio_cache: Path) -> Synthesizer:
     """One synthesizer for every test (the engine is one per process anyway)."""
-    return Synthesizer(audio_cache, VOICE)
+    return Synthesizer(audio_cache, VOICE, TEST_KEY)
 
 
 def sox_facts(path: Path) -> Dict[str, float]:
@@ -47,6 +53,21 @@ def espeak_wav(text: str, path: Path, voice: str = "en-us", rate: int = 150) -> 
     """A caller saying `text`, as espeak-ng speaks it."""
     subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(path), text], check=True)
     return path
+
+
+def wav_header(frames: int, rate: int = 16_000) -> bytes:
+    """The 44-byte header of a 16-bit mono WAV announcing `frames` samples, and nothing after it."""
+    size = frames * 2
+    return (
+        b"RIFF" + struct.pack("<I", 36 + size) + b"WAVEfmt "
+        + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16) + b"data" + struct.pack("<I", size)
+    )
+
+
+def noise_wav(seconds: float, rate: int = 16_000) -> bytes:
+    """`seconds` of full-scale white noise as a 16-bit mono WAV (the same noise every time)."""
+    frames = int(seconds * rate)
+    return wav_header(frames, rate) + random.Random(14).randbytes(frames * 2)
 
 
 class StandInAssistant:
@@ -74,15 +95,29 @@ class VoiceCall:
 
     def __init__(self, client: InProcessClient, assistant: StandInAssistant, channel: VoiceInput) -> None:
         self.client, self.assistant, self.channel = client, assistant, channel
+        self.secrets: Dict[str, str] = {}
 
     async def post_json(self, payload: Any) -> Reply:
-        return await self.client.post_json("/webhooks/voice/webhook", payload)
+        """POST to the JSON webhook as a caller's app does: with the secret its first answer gave."""
+        sender = payload.get("sender") if isinstance(payload, dict) else None
+        headers = {SECRET_HEADER: self.secrets[sender]} if isinstance(sender, str) and sender in self.secrets else {}
+        reply = await self.client.post_json("/webhooks/voice/webhook", payload, headers)
+        if isinstance(sender, str) and SECRET_HEADER.lower() in reply.headers:
+            self.secrets[sender] = reply.headers[SECRET_HEADER.lower()]
+        return reply
 
     async def post_form(self, form: str, headers: Optional[Dict[str, str]] = None) -> Reply:
         return await self.client.request(
             "POST", "/webhooks/voice/twilio", form.encode(),
             {"content-type": "application/x-www-form-urlencoded", **(headers or {})},
         )
+
+
+@pytest.fixture(autouse=True)
+def locked_conversations(conversation_keys: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Calls are conversations locked in a database of the test's own; every request here comes
+    from one address, so the per-client limits (tested on their own) are generous."""
+    monkeypatch.setattr(limits, "LIMITER", limits.ClientLimiter(limits.RateLimits(requests_per_minute=1e6, burst=10**6, concurrent=100)))
 
 
 @pytest.fixture

@@ -42,11 +42,29 @@ def test_the_pace_stays_within_what_is_intelligible() -> None:
 
 def test_the_same_words_at_the_same_pace_are_synthesized_once(synthesizer: Synthesizer) -> None:
     first = synthesizer.submit("Cached sentence for the cache test.", 140).result(timeout=30)
-    modified = first.stat().st_mtime_ns
+    written = first.stat().st_ino  # a file written again is a new file (written aside, then moved)
 
     again = synthesizer.submit("Cached sentence for the cache test.", 140)
 
-    assert again.done() and again.result() == first and first.stat().st_mtime_ns == modified
+    assert again.done() and again.result() == first and first.stat().st_ino == written
+
+
+def test_audio_used_again_is_kept_as_long_as_a_new_answer(synthesizer: Synthesizer) -> None:
+    path = synthesizer.submit("Reused sentence for the retention test.", 140).result(timeout=30)
+    long_ago = time.time() - 3600
+    os.utime(path, (long_ago, long_ago))
+
+    synthesizer.submit("Reused sentence for the retention test.", 140)
+
+    assert path.stat().st_mtime > time.time() - 60  # the purge counts from its last use
+
+
+def test_audio_names_are_keyed(audio_cache: Path) -> None:
+    ours = Synthesizer(audio_cache, "gmw/en", b"one key")
+    other = Synthesizer(audio_cache, "gmw/en", b"another key")
+
+    assert ours.name_of("Your order has shipped.", 160) != other.name_of("Your order has shipped.", 160)
+    assert ours.name_of("Your order has shipped.", 160) == audio_name("Your order has shipped.", "gmw/en", 160, b"one key")
 
 
 def test_many_replies_at_once_each_get_their_own_audio(synthesizer: Synthesizer) -> None:
@@ -54,7 +72,7 @@ def test_many_replies_at_once_each_get_their_own_audio(synthesizer: Synthesizer)
     concurrent.futures.wait(jobs.values(), timeout=60)
 
     for (n, rate), job in jobs.items():
-        assert job.result().name == audio_name(f"Reply number {n} for the queue test.", synthesizer.voice, rate)
+        assert job.result().name == synthesizer.name_of(f"Reply number {n} for the queue test.", rate)
     slow = [sox_facts(jobs[(n, 110)].result())["seconds"] for n in range(6)]
     fast = [sox_facts(jobs[(n, 220)].result())["seconds"] for n in range(6)]
     assert all(s > f * 1.4 for s, f in zip(slow, fast))  # no job was spoken at another's rate
@@ -63,7 +81,7 @@ def test_many_replies_at_once_each_get_their_own_audio(synthesizer: Synthesizer)
 def test_a_voice_that_does_not_exist_fails_with_a_reason_and_the_worker_lives_on(
     audio_cache: Path, synthesizer: Synthesizer
 ) -> None:
-    broken = Synthesizer(audio_cache, "no-such-voice")
+    broken = Synthesizer(audio_cache, "no-such-voice", b"key")
 
     with pytest.raises(SpeechUnavailable):
         broken.submit("Hello.", 160).result(timeout=30)

@@ -81,3 +81,27 @@ def test_audio_longer_than_the_limit_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(AudioProblem, match="longer than 0.5 seconds"):
         recording(data, 0.5)
+
+
+@pytest.mark.parametrize("rate", [4_000, 96_000])
+def test_audio_sampled_outside_what_a_phone_or_microphone_sends_is_refused(tmp_path: Path, rate: int) -> None:
+    data = espeak_wav("hello", tmp_path / "hello.wav").read_bytes()
+    data = data[:24] + rate.to_bytes(4, "little") + data[28:]  # the header's sample rate
+
+    with pytest.raises(AudioProblem, match="8,000 to 48,000 Hz"):
+        recording(data, 30)
+
+
+def test_a_recording_cut_short_is_refused_rather_than_heard_in_part(tmp_path: Path) -> None:
+    data = espeak_wav("hello there", tmp_path / "hello.wav").read_bytes()
+
+    with pytest.raises(AudioProblem, match="ends before the sound its header announces"):
+        recording(data[: len(data) // 2], 30)
+
+
+def test_a_wav_whose_chunk_lies_about_its_size_is_refused_with_a_reason() -> None:
+    # Found by fuzzing the header: Python's wave module raised RuntimeError on it (a 500).
+    header = bytes.fromhex("52494646a40c000057415645666d742010f200000100fe00803e0000002300000200100064617461800c0000")
+
+    with pytest.raises(AudioProblem, match="not a WAV file"):
+        recording(header + bytes(3200), 30)

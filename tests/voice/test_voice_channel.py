@@ -68,6 +68,14 @@ def test_a_bad_request_gets_a_400_with_a_reason(voice_call, payload, reason: str
     voice_call(scenario)
 
 
+def test_an_upload_larger_than_the_longest_recording_can_be_is_refused_before_it_is_decoded(voice_call) -> None:
+    async def scenario(call: VoiceCall) -> None:
+        reply = await call.post_json({"sender": "c", "audio": "A" * 400_000})  # more than 1 s can be
+        assert reply.status == 413 and "larger than 1 seconds of sound" in reply.json()["error"]
+
+    voice_call(scenario, max_audio_seconds=1)
+
+
 @pytest.mark.parametrize("name", ["..%2F..%2Fbot%2Fcredentials.yml", "nothing.wav", "0" * 64 + ".wav"])
 def test_nothing_but_cached_audio_is_served(voice_call, name: str) -> None:
     async def scenario(call: VoiceCall) -> None:
@@ -97,7 +105,7 @@ def test_a_call_gets_twiml_that_plays_candors_own_voice_and_listens_again(voice_
         assert reply.status == 200 and reply.headers["content-type"].startswith("text/xml")
         root = ElementTree.fromstring(reply.body)
         assert root.tag == "Response" and [verb.tag for verb in root] == ["Play", "Gather"]
-        assert root[0].text.startswith("/webhooks/voice/audio/") and root[0].text.endswith(".wav")
+        assert root[0].text.startswith("/webhooks/voice/audio/") and ".wav?" in root[0].text
         assert root[1].attrib["input"] == "speech" and root[1].attrib["action"] == "/webhooks/voice/twilio"
         assert (await call.client.request("GET", root[0].text)).status == 200
         # The caller's number is not passed on: the assistant needs none of it.

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from bot import settings
-from tests.e2e.conftest import Candor
+from tests.running import Candor
 from tests.e2e.test_agent_console import console
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,6 +95,10 @@ class ChatWidget:
         assert len(saved) == 1, saved
         return json.loads(saved[0])["sender"]
 
+    def conversation(self) -> str:
+        """The assistant's id for this widget's conversation, as the agent console names it."""
+        return self.candor.conversation_id("web", self.sender())
+
     # ------------------------------------------------------------ doing things by keyboard
 
     def tab_to(self, name: str, backwards: bool = False, limit: int = 60) -> Dict[str, Any]:
@@ -151,15 +155,15 @@ class ChatWidget:
     # ------------------------------------------------------------ a person from the team
 
     def agent_takes_over(self, agent: str = "Sam") -> None:
-        assert console(self.candor, "POST", f"/conversations/{self.sender()}/take", agent=agent).status_code == 200
+        assert console(self.candor, "POST", f"/conversations/{self.conversation()}/take", agent=agent).status_code == 200
 
     def agent_says(self, text: str, agent: str = "Sam") -> None:
-        sent = console(self.candor, "POST", f"/conversations/{self.sender()}/reply", agent=agent, json={"text": text})
+        sent = console(self.candor, "POST", f"/conversations/{self.conversation()}/reply", agent=agent, json={"text": text})
         assert sent.status_code == 200, sent.text
         assert sent.json() == {"delivery": "pushed"}  # through the widget's open event stream
 
     def agent_hands_back(self, agent: str = "Sam") -> None:
-        assert console(self.candor, "POST", f"/conversations/{self.sender()}/hand-back", agent=agent).status_code == 200
+        assert console(self.candor, "POST", f"/conversations/{self.conversation()}/hand-back", agent=agent).status_code == 200
 
     # ------------------------------------------------------------ checking
 

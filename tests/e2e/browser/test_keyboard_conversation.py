@@ -123,7 +123,7 @@ def test_the_conversation_id_survives_a_reload_and_nothing_is_stored_before_the_
     assert "not shown again" in widget.texts()[-1]
     widget.send_and_wait("are you a robot?")
     assert widget.sender() == sender
-    history = widget.candor.tracker(sender)
+    history = widget.candor.tracker(widget.conversation())
     assert [event["text"] for event in history["events"] if event["event"] == "user"][-2:] == ["hello", "are you a robot?"]
 
 

@@ -1,11 +1,15 @@
 """A running Candor (action server + Rasa server) for tests that talk to it over HTTP.
 
-The servers are started through `bot.launcher`, exactly as `make run` starts them, once per
-configuration (embedded SQLite, or PostgreSQL with Redis) against databases of the tests' own.
+A pytest plugin (`-p tests.running` in pyproject.toml), so the end-to-end tests and the security
+tests share one set of servers. They are started through `bot.launcher`, exactly as `make run`
+starts them, once per configuration (embedded SQLite, or PostgreSQL with Redis) against databases
+of the tests' own. The tests and the servers share a secret key, so a test can work out the id
+the assistant gives a channel's conversation (`Candor.conversation_id`).
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import uuid
 from contextlib import contextmanager
@@ -20,10 +24,25 @@ import socketio
 
 from bot import model
 from bot.launcher import Launch, LaunchError, Servers
+from bot.ownership import CONVERSATION_HEADER, SECRET_HEADER, conversation_id
 from bot.store.seed import init_database
+
+# Numbers a run measured (fuzz cases, load latencies), printed once at the end of the run.
+MEASURED: List[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if MEASURED:
+        terminalreporter.section("measured by the end-to-end tests")
+        for line in MEASURED:
+            terminalreporter.write_line(line)
+
 
 API_TOKEN = "e2e-test-token"
 AGENT_TOKEN = "e2e-agent-token"
+SECRET_KEY = "e2e-secret-key-for-candor-tests-0123456789abcdef"
+# The end-to-end tests send many messages from one address; the limits themselves are tested apart.
+REQUESTS_PER_MINUTE = "100000"
 
 
 @dataclass
@@ -35,28 +54,45 @@ class Candor:
     database_url: str
     log_dir: Path
 
-    def rest(self, sender: str, message: str, **extra: Any) -> requests.Response:
+    def rest(self, sender: str, message: str, secret: Optional[str] = None, **extra: Any) -> requests.Response:
+        headers = {SECRET_HEADER: secret} if secret else {}
         return requests.post(
-            f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message, **extra}, timeout=60
+            f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message, **extra}, headers=headers, timeout=60
         )
 
-    def tracker(self, sender: str) -> Dict[str, Any]:
+    def tracker(self, conversation: str) -> Dict[str, Any]:
+        """A conversation as Rasa's HTTP API shows it, by the assistant's id for it."""
         response = requests.get(
-            f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
+            f"{self.url}/conversations/{conversation}/tracker", params={"token": self.token}, timeout=30
         )
         response.raise_for_status()
         return response.json()
 
+    @staticmethod
+    def conversation_id(channel: str, client_id: str) -> str:
+        """The assistant's id for a channel's conversation (the tests share the servers' key)."""
+        return conversation_id(channel, client_id)
+
 
 class Chat:
-    """One customer's conversation over the REST channel."""
+    """One customer's conversation over the REST channel, holding its session secret."""
 
     def __init__(self, candor: Candor, sender: str) -> None:
         self.candor = candor
         self.sender = sender
+        self.secret: Optional[str] = None
+        self.conversation_id = candor.conversation_id("rest", sender)
 
-    def say(self, message: str) -> List[Dict[str, Any]]:
-        response = self.candor.rest(self.sender, message)
+    def post(self, message: str, **extra: Any) -> requests.Response:
+        """Send a message as this customer; the first reply's secret is kept for the next."""
+        response = self.candor.rest(self.sender, message, self.secret, **extra)
+        self.secret = response.headers.get(SECRET_HEADER) or self.secret
+        if response.headers.get(CONVERSATION_HEADER):
+            assert response.headers[CONVERSATION_HEADER] == self.conversation_id
+        return response
+
+    def say(self, message: str, **extra: Any) -> List[Dict[str, Any]]:
+        response = self.post(message, **extra)
         assert response.status_code == 200, response.text
         replies = response.json()
         for reply in replies:
@@ -69,7 +105,7 @@ class Chat:
         return "\n".join(reply.get("text", "") for reply in self.say(message))
 
     def tracker(self) -> Dict[str, Any]:
-        return self.candor.tracker(self.sender)
+        return self.candor.tracker(self.conversation_id)
 
 
 class OneCandorAtATime:
@@ -111,9 +147,23 @@ class OneCandorAtATime:
 
 @pytest.fixture(scope="session")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OneCandorAtATime]:
+    before = os.environ.get("CANDOR_SECRET_KEY")
+    os.environ["CANDOR_SECRET_KEY"] = SECRET_KEY
     manager = OneCandorAtATime(tmp_path_factory.mktemp("candor"))
     yield manager
     manager.stop()
+    if before is None:
+        del os.environ["CANDOR_SECRET_KEY"]
+    else:
+        os.environ["CANDOR_SECRET_KEY"] = before
+
+
+def shared_settings() -> Dict[str, str]:
+    """What every configuration the tests start has in common with the test process."""
+    return {
+        "CANDOR_AGENT_TOKEN": AGENT_TOKEN, "CANDOR_SECRET_KEY": SECRET_KEY,
+        "CANDOR_REQUESTS_PER_MINUTE": REQUESTS_PER_MINUTE, "CANDOR_INTEGRATION_TOKEN": "",
+    }
 
 
 def embedded_configuration(folder: Path) -> Callable[[ExitStack], Dict[str, str]]:
@@ -124,7 +174,7 @@ def embedded_configuration(folder: Path) -> Callable[[ExitStack], Dict[str, str]
         init_database(database_url)
         return {
             "CANDOR_DATABASE_URL": database_url, "CANDOR_TRACKER_STORE_URL": database_url, "CANDOR_REDIS_URL": "",
-            "CANDOR_AGENT_TOKEN": AGENT_TOKEN,
+            **shared_settings(),
         }
 
     return environment
@@ -148,7 +198,11 @@ class SocketIOChat:
     def __init__(self, client: socketio.Client, session_id: str) -> None:
         self.client, self.session_id = client, session_id
         self.heard: "queue.Queue[Dict[str, Any]]" = queue.Queue()
+        self.confirmations: "queue.Queue[Any]" = queue.Queue()
+        self.refusals: "queue.Queue[Dict[str, Any]]" = queue.Queue()
         client.on("bot_uttered", self.heard.put)
+        client.on("session_confirm", self.confirmations.put)
+        client.on("session_refused", self.refusals.put)
 
     def say(self, message: str) -> None:
         self.client.emit("user_uttered", {"message": message, "session_id": self.session_id})
@@ -158,13 +212,20 @@ class SocketIOChat:
 
 
 @contextmanager
-def socketio_chat(candor: Candor, session_id: str) -> Iterator[SocketIOChat]:
-    """Connect, ask for the session, and disconnect at the end, whatever happens."""
+def socketio_chat(candor: Candor, session_id: str, secret: Optional[str] = None, confirmed: bool = True) -> Iterator[SocketIOChat]:
+    """Connect and ask for the session (with its secret, to rejoin); disconnect at the end whatever
+    happens. With `confirmed`, wait until the server confirms the session and keep its secret."""
     client = socketio.Client()
     chat = SocketIOChat(client, session_id)
     client.connect(candor.url, transports=["polling"], socketio_path="socket.io")
     try:
-        client.emit("session_request", {"session_id": session_id})
+        request: Dict[str, Any] = {"session_id": session_id}
+        if secret:
+            request["session_secret"] = secret
+        client.emit("session_request", request)
+        if confirmed:
+            confirmation = chat.confirmations.get(timeout=30)
+            chat.secret = confirmation.get("session_secret") or secret  # type: ignore[attr-defined]
         yield chat
     finally:
         client.disconnect()
