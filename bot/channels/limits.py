@@ -3,7 +3,9 @@
 One client must not be able to make everyone else wait. Each client (its address, as Sanic sees
 it: behind a proxy, set `SANIC_PROXIES_COUNT` so that is the customer's and not the proxy's) has
 a token bucket for arrivals and a count of requests in hand. Over either limit it gets a 429 with
-`Retry-After` at once, before any work is done. The limits are set in `credentials.yml`
+`Retry-After` at once, before any work is done. A message costs a token, and one more for every
+`bytes_per_token` of its body (up to a full bucket): the time the assistant spends on a message
+grows with its length, so twenty long messages a minute cost what twenty short ones would not. The limits are set in `credentials.yml`
 (`bot.channels.guard.RequestGuard`), and `CANDOR_REQUESTS_PER_MINUTE` overrides the rate for a
 load test.
 
@@ -35,6 +37,7 @@ class RateLimits:
     requests_per_minute: float = 120.0
     burst: int = 30
     concurrent: int = 4
+    bytes_per_token: int = 1_000
 
     @classmethod
     def from_settings(cls, given: Optional[Dict[str, Any]] = None) -> "RateLimits":
@@ -44,7 +47,12 @@ class RateLimits:
             requests_per_minute=float(rate),
             burst=int(given.get("burst") or cls.burst),
             concurrent=int(given.get("concurrent_requests") or cls.concurrent),
+            bytes_per_token=int(given.get("bytes_per_token") or cls.bytes_per_token),
         )
+
+    def cost(self, body_bytes: int) -> float:
+        """Tokens a request of this size takes: one, and one per `bytes_per_token`, at most a bucket."""
+        return float(min(self.burst, 1 + body_bytes // self.bytes_per_token))
 
 
 @dataclass
@@ -63,9 +71,9 @@ class ClientLimiter:
     _clients: Dict[str, _Client] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def admit(self, client: str, hold: bool = True) -> Optional[float]:
+    def admit(self, client: str, hold: bool = True, cost: float = 1.0) -> Optional[float]:
         """None if the request may go ahead (and, with `hold`, it is now in hand); otherwise the
-        seconds to wait before trying again."""
+        seconds to wait before trying again. It takes `cost` tokens from the client's bucket."""
         now = self.clock()
         with self._lock:
             self._forget_idle(now)
@@ -76,9 +84,10 @@ class ClientLimiter:
             state.updated = now
             if hold and state.in_hand >= self.limits.concurrent:
                 return 1.0
-            if state.tokens < 1.0:
-                return (1.0 - state.tokens) / per_second if per_second > 0 else 60.0
-            state.tokens -= 1.0
+            cost = min(cost, float(self.limits.burst))
+            if state.tokens < cost:
+                return (cost - state.tokens) / per_second if per_second > 0 else 60.0
+            state.tokens -= cost
             if hold:
                 state.in_hand += 1
             return None
@@ -114,12 +123,22 @@ def too_many(retry_after: float) -> HTTPResponse:
 
 
 def limited(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-    """A route that counts against its client's rate and concurrency limits."""
+    """A route that counts against its client's rate (by the size of what it sends) and
+    concurrency limits."""
+    return _limited(handler, sized=True)
 
+
+def limited_per_request(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """As `limited`, but every request costs one token whatever its size: for a route whose big
+    bodies (a recording) are not what costs the server its time."""
+    return _limited(handler, sized=False)
+
+
+def _limited(handler: Callable[..., Awaitable[Any]], sized: bool) -> Callable[..., Awaitable[Any]]:
     @wraps(handler)
     async def guarded(request: Request, *args: Any, **kwargs: Any) -> Any:
         client = client_of(request)
-        wait = LIMITER.admit(client)
+        wait = LIMITER.admit(client, cost=LIMITER.limits.cost(len(request.body or b"")) if sized else 1.0)
         if wait is not None:
             return too_many(wait)
         try:

@@ -55,7 +55,7 @@ from accessibility.speech.synthesis import SpeakingRate, SpeechUnavailable, Synt
 from accessibility.speech.transcription import HANDOFF_WORDS
 from bot.channels.checks import RequestProblem, checked_identifier, checked_text, json_object
 from bot.channels.choices import answering_choices_by_number
-from bot.channels.limits import limited
+from bot.channels.limits import limited_per_request
 from bot.channels.rest import refusal, replies_to, with_access
 from bot.channels.voice_audio import AudioLinks, derived_key
 from bot.ownership import SECRET_HEADER, AccessRefused, conversation_id, open_conversation
@@ -200,7 +200,7 @@ class VoiceInput(InputChannel):
             self.listening.close()
 
         @webhook.route("/webhook", methods=["POST"])
-        @limited
+        @limited_per_request  # a recording is big, but it is heard in processes of its own
         async def receive(request: Request) -> HTTPResponse:
             """One utterance as JSON (text or base64 WAV); the spoken answer as texts and audio URLs.
 
@@ -238,7 +238,7 @@ class VoiceInput(InputChannel):
             """
             if self.settings.provider_token:
                 return await answer_call(request)
-            return await limited(answer_call)(request)
+            return await limited_per_request(answer_call)(request)
 
         async def answer_call(request: Request) -> HTTPResponse:
             try:

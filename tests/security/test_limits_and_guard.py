@@ -46,6 +46,18 @@ def test_a_client_over_its_burst_waits_for_its_rate_and_others_do_not() -> None:
     assert other is None and later is None
 
 
+def test_a_long_message_costs_more_of_the_rate_than_a_short_one() -> None:
+    limits = RateLimits(requests_per_minute=60, burst=30, concurrent=10, bytes_per_token=2_000)
+    limiter = ClientLimiter(limits, clock=Clock())
+
+    long_messages = [limiter.admit("203.0.113.9", hold=False, cost=limits.cost(20_000)) for _ in range(3)]
+    short_messages = [limiter.admit("198.51.100.4", hold=False, cost=limits.cost(60)) for _ in range(3)]
+
+    assert (limits.cost(60), limits.cost(20_000), limits.cost(2_000_000)) == (1.0, 11.0, 30.0), "never more than a bucket"
+    assert long_messages[:2] == [None, None] and long_messages[2] == pytest.approx(3.0)
+    assert short_messages == [None, None, None]
+
+
 def test_a_client_with_too_many_requests_in_hand_is_turned_away_until_one_ends() -> None:
     limiter = ClientLimiter(RateLimits(requests_per_minute=6000, burst=100, concurrent=2), clock=Clock())
 
