@@ -19,6 +19,7 @@ from sanic.request import Request
 # PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _JSON_TYPES = ("application/json",)
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 class RequestProblem(ValueError):
@@ -45,6 +46,15 @@ def json_object(request: Request, example: str) -> Dict[str, Any]:
     if not isinstance(body, dict):
         raise RequestProblem(f"the body must be a JSON object like {example}")
     return body
+
+
+def url_encoded_form(request: Request) -> Dict[str, str]:
+    """A URL-encoded form (a telephony provider's webhook), the first value of each field; 415 for
+    any other content type, since a `text/plain` or multipart body is just as easy to forge."""
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != FORM_TYPE:
+        raise RequestProblem(f'send a form, with "Content-Type: {FORM_TYPE}" (got {content_type or "none"!r})', 415)
+    return {name: values[0] for name, values in (request.form or {}).items()}
 
 
 def checked_text(name: str, value: Any, max_characters: int, *, required: bool = True) -> Optional[str]:

@@ -53,7 +53,7 @@ from accessibility.speech.listening import ListeningFailed, ListeningPool
 from accessibility.speech.rendering import spoken_parts, voiced
 from accessibility.speech.synthesis import SpeakingRate, SpeechUnavailable, Synthesizer, cached_audio, purge_audio
 from accessibility.speech.transcription import HANDOFF_WORDS
-from bot.channels.checks import RequestProblem, checked_identifier, checked_text, json_object
+from bot.channels.checks import RequestProblem, checked_identifier, checked_text, json_object, url_encoded_form
 from bot.channels.choices import answering_choices_by_number
 from bot.channels.limits import limited_per_request
 from bot.channels.rest import refusal, replies_to, with_access
@@ -73,7 +73,6 @@ CALL_NAMESPACE = "phone"
 # How often old audio is looked for (on the next request after this many seconds).
 PURGE_EVERY_SECONDS = 60.0
 XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>'
-FORM_TYPE = "application/x-www-form-urlencoded"
 NO_SUCH_AUDIO = {"error": "no such audio; ask the webhook again"}
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -363,20 +362,6 @@ def checked_voice_request(request: Request, limits: VoiceSettings) -> "tuple[str
     if audio is not None and not isinstance(audio, str):
         raise RequestProblem('"audio" must be a string: a WAV file encoded as base64')
     return sender, text or "", audio
-
-
-def url_encoded_form(request: Request) -> Dict[str, str]:
-    """The provider's form, the first value of each field; 415 for any other content type.
-
-    `bot.channels.checks` checks JSON bodies only; the call webhook is the one route that takes a
-    form, so its check lives here. Like JSON, it refuses `text/plain` and multipart bodies.
-    """
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-    if content_type != FORM_TYPE:
-        raise RequestProblem(
-            f'send the call as a form, with "Content-Type: {FORM_TYPE}" (got {content_type or "none"!r})', 415
-        )
-    return {name: values[0] for name, values in (request.form or {}).items()}
 
 
 async def _tracker_of(sender: str) -> Any:
