@@ -1,45 +1,58 @@
-"""Answering a customer in distress: care first, a person quickly, no flow pushed on them.
+"""Answering a customer in distress: care first, a person quickly, and their request kept.
 
 The NLU pipeline's distress detector decides *whether* (its verdict is in the parse result);
 this action decides *what to do*, from the category and the policy file:
 
-* `self_harm`: crisis resources at once, then a person with top priority, without asking;
+* `self_harm`, tier one (a clear sign): crisis resources at once, then a person with top
+  priority, without asking (`give_crisis_care`). A possible sign (tier two) is asked about
+  first: `actions.distress_check`;
 * any other category: words that fit it, then the offer of a person (or, if the customer is
   already waiting for one, the reassurance that someone is coming), saying so if nobody is at work.
 
-Whatever form was running stops. The detection is recorded (category, score, what was done),
-never the message that showed it.
+Whatever was going on stops, but is not dropped: a running form is paused and a request made in
+the same message is noted (`actions.distress_resume`), and both carry on if the customer declines
+the person. The detection is recorded (category, score, what was done), never the message that
+showed it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.handoff import STATUS_SLOT, WAITING, _contact, _leave_any_form, queue_for_person
+from actions.distress_resume import set_aside
+from actions.handoff import STATUS_SLOT, WAITING, _contact, queue_for_person
 from bot.policy import DISTRESS_CATEGORIES, current_policy
 from bot.store.database import open_session
 from bot.store.handoffs import open_handoff, queue_position, waiting_handoff
 from bot.store.models import DistressDetection, HandoffStatus
 
 SELF_HARM = "self_harm"
+SELF_HARM_REASON = "distress_self_harm"
 # When the verdict is missing (a model trained before the detector), care is still the answer.
 UNKNOWN_CATEGORY = "emotional_distress"
+# What the assistant did, as the detection record and the agent console name it.
+CRISIS_CARE = "crisis_resources_and_handoff"
 
 
 def verdict(tracker: Tracker) -> Dict[str, Any]:
-    """The detector's verdict on the latest message: a known category and its score."""
-    found = tracker.latest_message.get("distress") or {}
-    category = found.get("category")
-    score = found.get("score")
+    """The detector's verdict on the latest message: a known category, its score and its tier."""
+    return verdict_of(tracker.latest_message)
+
+
+def verdict_of(parse_data: Dict[str, Any]) -> Dict[str, Any]:
+    """The detector's verdict in one message's parse data (see `verdict`)."""
+    found = parse_data.get("distress") or {}
+    category, score, tier = found.get("category"), found.get("score"), found.get("tier")
     return {
         "category": category if category in DISTRESS_CATEGORIES else UNKNOWN_CATEGORY,
         "score": float(score) if isinstance(score, (int, float)) else 0.0,
+        "tier": tier if isinstance(tier, int) else None,
     }
 
 
@@ -57,6 +70,23 @@ def record_detection(conversation_id: str, category: str, score: float, response
         pass
 
 
+def person_is_with_them(conversation_id: str) -> bool:
+    """An agent has already taken the conversation: they read every message, no new queueing."""
+    with open_session() as session:
+        handoff = open_handoff(session, conversation_id)
+        return handoff is not None and handoff.status is HandoffStatus.ASSIGNED
+
+
+def give_crisis_care(dispatcher: CollectingDispatcher, tracker: Tracker, score: float, response: str) -> List[EventType]:
+    """Tier one: crisis resources from the policy at once, then a person at the front of the queue."""
+    resources = current_policy().distress.describe_crisis_resources()
+    dispatcher.utter_message(response="utter_distress_self_harm", resources=resources)
+    record_detection(tracker.sender_id, SELF_HARM, score, response)
+    if person_is_with_them(tracker.sender_id):
+        return []
+    return queue_for_person(dispatcher, tracker, SELF_HARM_REASON)
+
+
 class ActionRespondToDistress(Action):
     def name(self) -> Text:
         return "action_respond_to_distress"
@@ -65,14 +95,9 @@ class ActionRespondToDistress(Action):
         found = verdict(tracker)
         category = found["category"]
         if category == SELF_HARM:
-            resources = current_policy().distress.describe_crisis_resources()
-            dispatcher.utter_message(response="utter_distress_self_harm", resources=resources)
-            record_detection(tracker.sender_id, category, found["score"], "crisis_resources_and_handoff")
-            if self._person_is_with_them(tracker):
-                return []
-            return queue_for_person(dispatcher, tracker, "distress_self_harm")
+            return give_crisis_care(dispatcher, tracker, found["score"], CRISIS_CARE)
         dispatcher.utter_message(response=f"utter_distress_{category}")
-        if self._person_is_with_them(tracker):
+        if person_is_with_them(tracker.sender_id):
             dispatcher.utter_message(response="utter_distress_person_here")
             record_detection(tracker.sender_id, category, found["score"], "told_person_is_here")
             return []
@@ -82,20 +107,17 @@ class ActionRespondToDistress(Action):
             dispatcher.utter_message(response="utter_distress_after_hours", **_contact())
         dispatcher.utter_message(response="utter_distress_offer_person")
         record_detection(tracker.sender_id, category, found["score"], "offered_person")
-        return _leave_any_form(tracker)
-
-    @staticmethod
-    def _person_is_with_them(tracker: Tracker) -> bool:
-        """An agent has already taken the conversation: they read every message, no new queueing."""
-        with open_session() as session:
-            handoff = open_handoff(session, tracker.sender_id)
-            return handoff is not None and handoff.status is HandoffStatus.ASSIGNED
+        return set_aside(tracker, domain)
 
     def _reassure(self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str, score: float) -> List[EventType]:
         queue_for_person(CollectingDispatcher(), tracker, "distress")  # moves them up; they already know they're queued
-        with open_session() as session:
-            handoff = waiting_handoff(session, tracker.sender_id)
-            position = queue_position(session, handoff) if handoff else 1
-        dispatcher.utter_message(response="utter_distress_person_coming", position=position)
+        dispatcher.utter_message(response="utter_distress_person_coming", position=place_in_queue(tracker.sender_id))
         record_detection(tracker.sender_id, category, score, "told_person_is_coming")
         return []
+
+
+def place_in_queue(conversation_id: str) -> Optional[int]:
+    """Where a waiting customer is in the queue for a person (first if the record can't say)."""
+    with open_session() as session:
+        handoff = waiting_handoff(session, conversation_id)
+        return queue_position(session, handoff) if handoff else 1

@@ -31,8 +31,14 @@ REASON_BY_OFFERING_ACTION = {
     "action_handle_fallback": "repeated_misunderstanding",
     "utter_acknowledge_complaint": "complaint",
 }
-# Actions that make the offer themselves, and the reason a yes to it gives.
-REASON_BY_SELF_OFFERING_ACTION = {"action_respond_to_distress": "distress"}
+# Actions that make the offer themselves, and the reason a yes to it gives. A person asked for
+# from the self-harm question comes first in the queue: the possible risk was not ruled out.
+REASON_BY_SELF_OFFERING_ACTION = {
+    "action_respond_to_distress": "distress",
+    "action_ask_about_self_harm": "distress_self_harm",
+    "action_answer_self_harm_check": "distress",
+    "action_resume_request": "distress",
+}
 
 
 def handoff_reason(tracker: Tracker) -> str:

@@ -22,7 +22,8 @@ CONFIG = PROJECT_ROOT / "bot" / "config.yml"
 DOMAIN = PROJECT_ROOT / "bot" / "domain"
 TRAINING_DATA = [PROJECT_ROOT / "data" / part for part in ("nlu", "rules", "stories")]
 COMPONENTS = PROJECT_ROOT / "bot" / "components"
-# Read by the distress detector during training, though not Rasa training data itself.
+# Read by the distress detector during training, though not Rasa training data itself: the lexicon
+# and every writing pass in data/distress/train/ (the evaluation CSVs are left out, being neither).
 COMPONENT_DATA = PROJECT_ROOT / "data" / "distress"
 MODELS_DIR = PROJECT_ROOT / "models"
 

@@ -121,9 +121,18 @@ class CrisisResource(BaseModel):
 
 
 class Distress(BaseModel):
-    """When a message counts as distress, and where to point someone who may be at risk."""
+    """When a message counts as distress, and where to point someone who may be at risk.
+
+    Self-harm has two tiers. From `thresholds.self_harm` up (tier one, a clear signal) the customer
+    gets crisis resources at once; from `self_harm_ask_threshold` up (tier two, a possible signal)
+    the assistant asks them directly whether they are thinking of harming themselves.
+    """
 
     thresholds: Dict[str, float]
+    self_harm_ask_threshold: float
+    # When another category reached its threshold (its care and the offer of a person follow), the
+    # question needs this score instead; at least the ask threshold.
+    self_harm_ask_threshold_beside_another: float
     crisis_resources: List[CrisisResource] = Field(..., min_items=1)
 
     @validator("thresholds")
@@ -134,6 +143,25 @@ class Distress(BaseModel):
             if not 0 < threshold <= 1:
                 raise ValueError(f"{category}: threshold {threshold} is not in (0, 1]")
         return thresholds
+
+    @validator("self_harm_ask_threshold")
+    def _below_the_crisis_threshold(cls, ask: float, values: Dict) -> float:
+        crisis = (values.get("thresholds") or {}).get("self_harm")
+        if not 0 < ask <= 1:
+            raise ValueError(f"{ask} is not in (0, 1]")
+        if crisis is not None and ask >= crisis:
+            raise ValueError(
+                f"{ask} is not below thresholds.self_harm ({crisis}): the question (tier two) must start "
+                "at a lower score than crisis resources (tier one)"
+            )
+        return ask
+
+    @validator("self_harm_ask_threshold_beside_another")
+    def _between_the_tiers(cls, beside: float, values: Dict) -> float:
+        ask, crisis = values.get("self_harm_ask_threshold"), (values.get("thresholds") or {}).get("self_harm")
+        if ask is not None and crisis is not None and not ask <= beside < crisis:
+            raise ValueError(f"{beside} is not from self_harm_ask_threshold ({ask}) up to below thresholds.self_harm ({crisis})")
+        return beside
 
     def describe_crisis_resources(self) -> str:
         return "\n".join(f"- {resource.name}: {resource.how}" for resource in self.crisis_resources)

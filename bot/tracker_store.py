@@ -45,6 +45,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import settings
+from bot.explain.turns import DETECTOR_INTENTS
 from bot.ownership import forget_conversation
 from bot.policy import current_policy
 from bot.privacy.live_values import LiveValue, LiveValues
@@ -58,6 +59,8 @@ STORAGE_ERRORS = (SQLAlchemyError, ValueError, OSError)
 
 # Fields of a serialised event that record the conversation's structure, never what anyone said.
 # Everything else is redacted, so a field Rasa adds in a later version is redacted by default.
+# What is stored in place of a message the distress detector took over (`withheld_if_taken_over`).
+WITHHELD_MESSAGE = "<DISTRESS_MESSAGE>"
 STRUCTURAL_FIELDS = frozenset(
     {
         "event", "timestamp", "name", "policy", "confidence", "input_channel", "message_id",
@@ -164,7 +167,8 @@ class CandorTrackerStore(SQLTrackerStore):
         done = _REDACTED.get()
         if done is not None and id(event) in done and done[id(event)][0] is event:
             return done[id(event)][1]
-        copy = Event.from_parameters(redacted_event_data(event.as_dict(), self.redactor))
+        data = redacted_event_data(event.as_dict(), self.redactor)
+        copy = Event.from_parameters(withheld_if_taken_over(data))
         if copy is None:  # Rasa returns None only for data without an event type
             raise ValueError(f"cannot redact an event without a type: {type(event).__name__}")
         if done is not None:
@@ -272,6 +276,22 @@ def redacted_event_data(data: Dict[str, Any], redactor: Redactor) -> Dict[str, A
         return copy
 
     return redact(data, STRUCTURAL_FIELDS)
+
+
+def withheld_if_taken_over(data: Dict[str, Any]) -> Dict[str, Any]:
+    """A customer message the distress detector took over, stored without its words.
+
+    What someone writes about harming themselves, a death, their health or abuse is the most
+    sensitive thing a conversation holds, and the verdict (category, tier, score) is all an audit
+    or a person from the team needs to know it was noticed; the customer tells the person in their
+    own words. The entities stay (redacted like any other), so an order number given in the same
+    message is not asked for again.
+    """
+    parse_data = data.get("parse_data") if isinstance(data.get("parse_data"), dict) else {}
+    intent = parse_data.get("intent") if isinstance(parse_data.get("intent"), dict) else {}
+    if data.get("event") != "user" or intent.get("name") not in DETECTOR_INTENTS:
+        return data
+    return {**data, "text": WITHHELD_MESSAGE, "parse_data": {**parse_data, "text": WITHHELD_MESSAGE}}
 
 
 def _latest_slot_events(events: Iterable[Event]) -> Dict[str, SlotSet]:

@@ -63,13 +63,20 @@ def _understood(user: Optional[Understanding]) -> Optional[Dict[str, Any]]:
 
 
 def _detector(user: Optional[Understanding]) -> Optional[Dict[str, Any]]:
+    """The distress detector's verdict: category, score and tier (1: acted on at once; 2: asked
+    about first), whether it took the message over, and, when it did, whether the stored
+    conversation kept any of that message's words. Never the words."""
     if user is None or not user.distress:
         return None
-    return {
+    detector = {
         "category": user.distress.get("category"),
         "score": user.distress.get("score"),
-        "changed_intent": user.intent == "distress",
+        "tier": user.distress.get("tier"),
+        "changed_intent": user.detector_fired,
     }
+    if user.detector_fired:
+        detector["text_stored"] = user.text_stored
+    return detector
 
 
 def _consent(turn: Turn) -> Dict[str, Any]:

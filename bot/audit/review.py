@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.audit.chain import record_body
-from bot.explain.turns import DISTRESS_INTENT, FALLBACK_INTENT, META_INTENTS, OVERRIDING_INTENTS, Guess
+from bot.explain.turns import DETECTOR_INTENTS, FALLBACK_INTENT, META_INTENTS, OVERRIDING_INTENTS, Guess
 from bot.policy import current_policy
 from bot.audit.pseudonyms import pseudonyms_of
 from bot.privacy.conversations import conversation_events, stored_conversation_ids, tracker_engine
@@ -44,7 +44,7 @@ REASONS = (CUSTOMER_FLAG, NOT_UNDERSTOOD, LOW_CONFIDENCE)
 REPORT_WRONG_ANSWER = "report_wrong_answer"
 # What a person may not teach: Rasa's internal intents and the detector's verdict (`out_of_scope` is
 # a real answer: "that's not something this shop does").
-NOT_LABELS = (frozenset(DEFAULT_INTENTS) - {"out_of_scope"}) | {FALLBACK_INTENT, DISTRESS_INTENT}
+NOT_LABELS = (frozenset(DEFAULT_INTENTS) - {"out_of_scope"}) | {FALLBACK_INTENT, *DETECTOR_INTENTS}
 
 NLU_FORMAT_VERSION = "3.1"
 # The redactor replaces personal data by its type: "<EMAIL_ADDRESS>", "<PERSON>".
@@ -148,7 +148,7 @@ def review_item(
 
 
 def labellable_intents(domain_path: Optional[Path] = None) -> List[str]:
-    """The intents a person may choose: the domain's, without Rasa's internal ones or `distress`."""
+    """The intents a person may choose: the domain's, without Rasa's internal ones or the detector's."""
     from bot.model import DOMAIN
 
     # Loading a domain imports half of Rasa, whose dependencies warn about their own deprecations.
@@ -360,7 +360,7 @@ def _reasons(
         for turn in conversation:
             # A message the distress detector answered is not reviewed: its words are too sensitive
             # to keep as training data, and its intent is the detector's, not the classifier's.
-            if turn.intent == REPORT_WRONG_ANSWER and turn.seq in in_window and previous is not None and previous.intent != DISTRESS_INTENT:
+            if turn.intent == REPORT_WRONG_ANSWER and turn.seq in in_window and previous is not None and previous.intent not in DETECTOR_INTENTS:
                 listed(previous, CUSTOMER_FLAG)
             if turn.understood is not None and turn.intent not in META_INTENTS:
                 previous = turn

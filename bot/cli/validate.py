@@ -26,7 +26,7 @@ CODE_SENDING_RESPONSES = (PROJECT_ROOT / "actions", PROJECT_ROOT / "bot" / "chan
 RASA_DEFAULT_RESPONSES = {"utter_default"}
 # Intents an NLU component sets instead of learning from examples (the distress detector's, like
 # Rasa's own nlu_fallback): having no training examples is their nature, not a mistake.
-INTENTS_SET_BY_COMPONENTS = {"distress"}
+INTENTS_SET_BY_COMPONENTS = {"distress", "self_harm_check"}
 _INTENT_WITHOUT_EXAMPLES = re.compile(r"The intent '(?P<name>\w+)' is listed in the domain file, but is not found in the NLU training data\.")
 _UNUSED_RESPONSE = re.compile(r"The utterance '(?P<name>utter_\w+)' is not used in any story or rule\.")
 

@@ -13,8 +13,9 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Mapping, Sequence, Set
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set
 
+import spacy
 import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -23,6 +24,8 @@ from spacy.tokens import Doc
 from bot.policy import DISTRESS_CATEGORIES
 
 IDIOM = "idiom"
+# Possible signs of a risk to life that people also write without one: they make the assistant ask.
+ASK = "ask"
 _SLOT = re.compile(r"\{(\w+)\}")
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 
@@ -45,12 +48,14 @@ class Match:
 class Reading:
     """What the lexicon makes of one message.
 
-    `scores` holds each category with at least one live match; `ignored` are the token indices
-    of idioms and negated phrases, which the classifier must not see.
+    `scores` holds each category with at least one live match; `asks` the live "ask" phrases
+    (possible signs of a risk to life); `ignored` are the token indices of idioms and negated
+    phrases, which the classifier must not see.
     """
 
     matches: List[Match] = field(default_factory=list)
     scores: Dict[str, float] = field(default_factory=dict)
+    asks: List[Match] = field(default_factory=list)
     ignored: Set[int] = field(default_factory=set)
 
 
@@ -81,7 +86,10 @@ class DistressLexicon:
         negations: Iterable[str],
         negation_window: int,
         clause_breaks: Iterable[str],
+        ask_phrases: Iterable[str] = (),
     ) -> None:
+        # The tokenizer the phrases were read with: messages must be read with it too.
+        self.nlp = nlp
         self.scores = dict(scores)
         self.negations: FrozenSet[str] = frozenset(word.lower() for word in negations)
         self.clause_breaks: FrozenSet[str] = frozenset(word.lower() for word in clause_breaks)
@@ -90,9 +98,12 @@ class DistressLexicon:
         for category, category_phrases in phrases.items():
             self.matcher.add(category, list(nlp.tokenizer.pipe(category_phrases)))
         self.matcher.add(IDIOM, list(nlp.tokenizer.pipe(idioms)))
+        self.matcher.add(ASK, list(nlp.tokenizer.pipe(ask_phrases)))
 
     @classmethod
-    def from_file(cls, nlp: Language, path: Path) -> DistressLexicon:
+    def from_file(cls, path: Path, nlp: Optional[Language] = None) -> DistressLexicon:
+        """The lexicon in `path`, read with `nlp`'s tokenizer (a blank English one by default)."""
+        nlp = nlp if nlp is not None else spacy.blank("en")
         try:
             raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         except OSError as error:
@@ -119,6 +130,7 @@ class DistressLexicon:
                 negations=[str(word) for word in raw["negations"]],
                 negation_window=int(raw["negation_window"]),
                 clause_breaks=[str(word) for word in raw.get("clause_breaks") or []],
+                ask_phrases=[p for phrase in raw.get("ask_phrases") or [] for p in expand(str(phrase), slots)],
             )
         except (KeyError, TypeError, AttributeError) as error:
             raise LexiconError(
@@ -139,10 +151,14 @@ class DistressLexicon:
             if self._is_negated(doc, start):
                 reading.ignored.update(range(start, end))
                 continue
-            reading.matches.append(Match(category, doc[start:end].text, start, end))
+            match = Match(category, doc[start:end].text, start, end)
+            if category == ASK:
+                reading.asks.append(match)
+                continue
+            reading.matches.append(match)
             reading.scores[category] = max(reading.scores.get(category, 0.0), self.scores[category])
         # A phrase negated in one place and affirmed in another still counts where it is affirmed.
-        for match in reading.matches:
+        for match in (*reading.matches, *reading.asks):
             reading.ignored.difference_update(range(match.start, match.end))
         return reading
 

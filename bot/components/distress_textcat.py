@@ -1,61 +1,35 @@
-"""The learned half of the distress detector: a small spaCy text classifier trained from examples.
+"""Two learned designs for the distress detector: spaCy text classifiers trained from examples.
 
-A lexicon misses wording nobody listed ("I wrote a note for my family last night"). A bag-of-words
-textcat trained on a few hundred examples written for Candor catches much of it, trains in seconds
-inside `rasa train`, and needs no pretrained vectors (none can be downloaded where Candor is built).
+"bow" is spaCy's bag of words and word pairs: fast, but blind to words it never saw. "ensemble"
+adds a small CNN over word pieces (norms, prefixes, suffixes, shapes), so unseen inflections and
+misspellings can borrow from words it knows; it trains several times slower. Neither needs
+pretrained vectors (none may be downloaded where Candor is built).
+
+`candor eval-distress --cross-validate` compares them with the character n-gram design
+(`distress_ngrams`); the detector uses whichever `design` names in bot/config.yml.
 """
 
 from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Sequence
 
 import spacy
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import minibatch
 
+from bot.components.distress_data import LABELS
 from bot.policy import DISTRESS_CATEGORIES
 
-NONE = "none"
-LABELS = (*DISTRESS_CATEGORIES, NONE)
 TEXTCAT = "textcat"
+_DIRECTORY = "textcat"
 
 
-class TrainingDataError(ValueError):
-    """The distress training file is missing or malformed; the message names the file and the fix."""
-
-
-def read_training_examples(path: Path) -> List[Tuple[str, str]]:
-    """(text, label) pairs from a file shaped like data/distress/train.yml."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise TrainingDataError(f"cannot read distress training data {path}: {error.strerror}") from error
-    except yaml.YAMLError as error:
-        raise TrainingDataError(f"{path} is not valid YAML: {error}") from error
-    examples_by_label = (raw or {}).get("examples") if isinstance(raw, dict) else None
-    if not isinstance(examples_by_label, dict):
-        raise TrainingDataError(f"{path} needs an `examples` mapping from label to a list of messages")
-    unknown = set(examples_by_label) - set(LABELS)
-    if unknown:
-        raise TrainingDataError(f"{path}: unknown labels {', '.join(sorted(unknown))} (use {', '.join(LABELS)})")
-    missing = set(DISTRESS_CATEGORIES) - set(examples_by_label)
-    if missing:
-        raise TrainingDataError(f"{path}: no examples for {', '.join(sorted(missing))}")
-    return [(str(text), label) for label, texts in examples_by_label.items() for text in texts or []]
-
-
-def new_classifier(ngram_size: int, architecture: str = "bow", width: int = 64) -> Language:
-    """A blank English pipeline with an untrained exclusive-class textcat over LABELS.
-
-    "bow" is a bag of words and word pairs: fast, but blind to words it never saw. "ensemble"
-    adds a small CNN over word pieces (prefixes, suffixes, shapes), so "tablets" can borrow from
-    "pills"-like contexts and unseen inflections still count; it trains a few times slower.
-    """
+def textcat_model(architecture: str, ngram_size: int, width: int = 64) -> Dict[str, Any]:
+    """The thinc model config of an exclusive-class textcat of this architecture."""
     bow = {
         "@architectures": "spacy.TextCatBOW.v2",
         "exclusive_classes": True,
@@ -63,9 +37,9 @@ def new_classifier(ngram_size: int, architecture: str = "bow", width: int = 64) 
         "no_output_layer": False,
     }
     if architecture == "bow":
-        model = bow
-    elif architecture == "ensemble":
-        model = {
+        return bow
+    if architecture == "ensemble":
+        return {
             "@architectures": "spacy.TextCatEnsemble.v2",
             "linear_model": bow,
             "tok2vec": {
@@ -86,38 +60,73 @@ def new_classifier(ngram_size: int, architecture: str = "bow", width: int = 64) 
                 },
             },
         }
-    else:
-        raise ValueError(f"unknown textcat architecture {architecture!r} (use bow or ensemble)")
-    nlp = spacy.blank("en")
-    textcat = nlp.add_pipe(TEXTCAT, config={"model": model})
-    for label in LABELS:
-        textcat.add_label(label)
-    return nlp
+    raise ValueError(f"unknown textcat architecture {architecture!r} (use bow or ensemble)")
 
 
-def train_classifier(nlp: Language, docs: Sequence[Doc], labels: Sequence[str], epochs: int, seed: int) -> None:
-    """Fit the textcat on (doc, label) pairs; deterministic for a given seed."""
-    random.seed(seed)
-    spacy.util.fix_random_seed(seed)
-    examples = [Example.from_dict(doc, {"cats": _one_hot(label)}) for doc, label in zip(docs, labels)]
-    optimizer = nlp.initialize(lambda: examples)
-    for _ in range(epochs):
-        random.shuffle(examples)
-        for batch in minibatch(examples, size=32):
-            nlp.update(batch, sgd=optimizer, drop=0.2)
+class SpacyTextcat:
+    """A spaCy textcat over the labels, fitted on Docs; each word counts once per message.
 
+    A bag of words adds up a weight per token, so a message that repeats one token fifty times
+    (emoji, "help help help") would push that token's category to certainty. The classifier
+    therefore sees each distinct word once, in the order it first appears.
+    """
 
-def category_scores(nlp: Language, docs: Iterable[Doc]) -> List[Dict[str, float]]:
-    """Each doc's probability per distress category (0 for a doc with no words left)."""
-    textcat = nlp.get_pipe(TEXTCAT)
-    scores = []
-    for doc in docs:
-        if len(doc) == 0:
-            scores.append({category: 0.0 for category in DISTRESS_CATEGORIES})
-            continue
-        cats = textcat(doc).cats
-        scores.append({category: float(cats[category]) for category in DISTRESS_CATEGORIES})
-    return scores
+    def __init__(self, architecture: str, ngram_size: int, epochs: int, seed: int, nlp: Language | None = None) -> None:
+        self.architecture = architecture
+        self.epochs = epochs
+        self.seed = seed
+        if nlp is None:
+            nlp = spacy.blank("en")
+            textcat = nlp.add_pipe(TEXTCAT, config={"model": textcat_model(architecture, ngram_size)})
+            for label in LABELS:
+                textcat.add_label(label)
+        self.nlp = nlp
+
+    @classmethod
+    def from_config(cls, architecture: str, config: Mapping[str, Any]) -> SpacyTextcat:
+        return cls(architecture, config["ngram_size"], config["epochs"], config["random_seed"])
+
+    def fit(self, docs: Sequence[Doc], labels: Sequence[str]) -> None:
+        """Fit on (doc, label) pairs; deterministic for a given seed."""
+        random.seed(self.seed)
+        spacy.util.fix_random_seed(self.seed)
+        examples = [Example.from_dict(self._own(doc), {"cats": _one_hot(label)}) for doc, label in zip(docs, labels)]
+        optimizer = self.nlp.initialize(lambda: examples)
+        for _ in range(self.epochs):
+            random.shuffle(examples)
+            for batch in minibatch(examples, size=32):
+                self.nlp.update(batch, sgd=optimizer, drop=0.2)
+
+    def scores(self, docs: Iterable[Doc]) -> List[Dict[str, float]]:
+        """Each doc's probability per distress category (0 for a doc with no words left)."""
+        textcat = self.nlp.get_pipe(TEXTCAT)
+        found = []
+        for doc in docs:
+            if len(doc) == 0:
+                found.append({category: 0.0 for category in DISTRESS_CATEGORIES})
+                continue
+            cats = textcat(self._own(doc)).cats
+            found.append({category: float(cats[category]) for category in DISTRESS_CATEGORIES})
+        return found
+
+    def save(self, directory: Path) -> None:
+        self.nlp.to_disk(Path(directory) / _DIRECTORY)
+
+    @classmethod
+    def load(cls, directory: Path, architecture: str, config: Mapping[str, Any]) -> SpacyTextcat:
+        nlp = spacy.load(Path(directory) / _DIRECTORY)
+        return cls(architecture, config["ngram_size"], config["epochs"], config["random_seed"], nlp=nlp)
+
+    def _own(self, doc: Doc) -> Doc:
+        """The doc in this pipeline's vocabulary, each distinct word once (see the class docstring)."""
+        seen, words, spaces = set(), [], []
+        for token in doc:
+            if token.norm_ in seen:
+                continue
+            seen.add(token.norm_)
+            words.append(token.text)
+            spaces.append(True)
+        return Doc(self.nlp.vocab, words=words, spaces=spaces)
 
 
 def _one_hot(label: str) -> Dict[str, float]:

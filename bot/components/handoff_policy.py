@@ -9,6 +9,10 @@ and a learned policy may win elsewhere. This policy makes the promise unconditio
   runs next, whatever state the conversation is in, even while waiting for a person: someone in
   distress is answered with care and offered (or, at risk, given) a person, never pushed on
   through a form;
+* when it saw a possible sign of self-harm (intent `self_harm_check`), the assistant asks
+  directly, from any state too; the customer's yes or no to that question is answered next,
+  whatever else is going on (a yes gets crisis resources even from someone already waiting).
+  After a no, a task that was resumed (a form) asks its question again;
 * while a person has been asked for, every message goes to the waiting action, which keeps it for
   the agent and tells the customer what is happening. The assistant does not automate at someone
   who is waiting for a person.
@@ -18,10 +22,11 @@ It learns nothing from data; names of intents, actions and slots are configurati
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -43,22 +48,47 @@ class HumanHandoffPolicy(PromisePolicy):
             "waiting_action": "action_handoff_waiting",
             "distress_intent": "distress",
             "distress_action": "action_respond_to_distress",
+            "self_harm_check_intent": "self_harm_check",
+            "self_harm_check_action": "action_ask_about_self_harm",
+            # The customer's answer to that question, read only right after it was asked...
+            "self_harm_answer_intents": ["affirm", "deny"],
+            "self_harm_answer_action": "action_answer_self_harm_check",
+            # ...or after an aside that leaves it open ("why are you asking?", simpler words).
+            "asides": [
+                "action_explain_decision", "action_take_feedback", "utter_mode_plain",
+                "utter_mode_screen_reader", "utter_mode_standard", "action_change_speech_pace",
+            ],
             "status_slot": "handoff_status",
             "waiting_status": "waiting",
         }
 
     def _next_action(self, tracker: DialogueStateTracker) -> Optional[str]:
-        request_action = self.config["request_action"]
-        waiting_action = self.config["waiting_action"]
-        distress_action = self.config["distress_action"]
-        if tracker.latest_action_name in (request_action, waiting_action, distress_action):
+        config = self.config
+        check_action = config["self_harm_check_action"]
+        own_actions = (config["request_action"], config["waiting_action"], config["distress_action"], check_action)
+        if tracker.latest_action_name in own_actions:
             return ACTION_LISTEN_NAME
+        if tracker.latest_action_name == config["self_harm_answer_action"]:
+            # After a no, the customer's form was resumed: Rasa's RulePolicy asks its question again.
+            return None if tracker.active_loop_name else ACTION_LISTEN_NAME
         if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.latest_message is None:
             return None
-        if tracker.latest_message.intent.get(INTENT_NAME_KEY) == self.config["distress_intent"]:
-            return distress_action
-        if tracker.get_slot(self.config["status_slot"]) == self.config["waiting_status"]:
-            return waiting_action
-        if tracker.latest_message.intent.get(INTENT_NAME_KEY) == self.config["request_intent"]:
-            return request_action
+        intent = tracker.latest_message.intent.get(INTENT_NAME_KEY)
+        if intent == config["distress_intent"]:
+            return config["distress_action"]
+        if intent == config["self_harm_check_intent"]:
+            return check_action
+        if intent in config["self_harm_answer_intents"] and _last_question(tracker, config["asides"]) == check_action:
+            return config["self_harm_answer_action"]
+        if tracker.get_slot(config["status_slot"]) == config["waiting_status"]:
+            return config["waiting_action"]
+        if intent == config["request_intent"]:
+            return config["request_action"]
         return None
+
+
+def _last_question(tracker: DialogueStateTracker, asides: List[str]) -> Optional[str]:
+    """The last thing the assistant did before the customer's latest message, not counting
+    listening or asides, which answer a question of the customer's and leave the assistant's open."""
+    event = tracker.get_last_event_for(ActionExecuted, action_names_to_exclude=[ACTION_LISTEN_NAME, *asides])
+    return event.action_name if event is not None else None

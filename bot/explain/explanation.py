@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Iterable, List, Optional
 
 from bot.explain.descriptions import Vocabulary
-from bot.explain.turns import DISTRESS_INTENT, FALLBACK_INTENT, Guess, Turn, turns_of
+from bot.explain.turns import FALLBACK_INTENT, OVERRIDING_INTENTS, Guess, Turn, turns_of
 
 # A runner-up is worth mentioning when it came this close to the intent the assistant went with.
 CLOSE_RUNNER_UP = 0.25
@@ -92,16 +92,19 @@ def explain_turn(turn: Turn, vocabulary: Vocabulary, requested_slot: Optional[st
         explanation.intent_words = vocabulary.intent(user.intent)
         explanation.confidence = user.confidence
         explanation.chosen_by_button = user.is_button
-        if user.runner_up and user.confidence is not None and user.intent not in (DISTRESS_INTENT, FALLBACK_INTENT):
+        if user.runner_up and user.confidence is not None and user.intent not in OVERRIDING_INTENTS:
             if user.confidence - user.runner_up.confidence <= CLOSE_RUNNER_UP:
                 explanation.runner_up = _guess(user.runner_up, vocabulary)
-        if user.intent == DISTRESS_INTENT and user.distress:
+        if user.detector_fired and user.distress:
             category = user.distress.get("category")
             explanation.safety_check = {
                 "category": category,
                 "category_words": vocabulary.distress_categories.get(category or "", "you may be in distress"),
                 "score": user.distress.get("score"),
+                # 1: a clear sign, answered at once; 2: a possible sign of self-harm, asked about first.
+                "tier": user.distress.get("tier"),
                 "set_aside": _guess(user.classifier_guess, vocabulary),
+                "text_stored": user.text_stored,
             }
         if user.intent == FALLBACK_INTENT:
             explanation.fallback = {

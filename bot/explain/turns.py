@@ -6,17 +6,25 @@ so the customer's "why?" and the audit trail read the same facts the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 ACTION_LISTEN = "action_listen"
 FALLBACK_INTENT = "nlu_fallback"
 DISTRESS_INTENT = "distress"
+# A possible sign of self-harm: the assistant asks before it acts (the detector's second tier).
+SELF_HARM_CHECK_INTENT = "self_harm_check"
+# Intents the distress detector sets in place of the classifier's.
+DETECTOR_INTENTS = (DISTRESS_INTENT, SELF_HARM_CHECK_INTENT)
 # Messages about the assistant's previous answer ("why?", "that's wrong"), not requests of their own:
 # never the turn explained, flagged or reviewed.
 META_INTENTS = frozenset({"ask_why", "report_wrong_answer"})
 # Intents a safety or fallback component puts first; the classifier's own guess comes after them.
-OVERRIDING_INTENTS = (DISTRESS_INTENT, FALLBACK_INTENT)
+OVERRIDING_INTENTS = (*DETECTOR_INTENTS, FALLBACK_INTENT)
+# What the tracker store writes in place of what it keeps out of the database: "<EMAIL_ADDRESS>",
+# or a whole flagged message's placeholder.
+STORED_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*>")
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,14 @@ class Understanding:
     message_id: Optional[str]
     channel: Optional[str]
     timestamp: Optional[float]
+    # Whether the conversation as stored keeps any of the customer's words of this message (and
+    # not only placeholders); the words themselves are never part of an Understanding.
+    text_stored: bool = True
+
+    @property
+    def detector_fired(self) -> bool:
+        """The distress detector took this message over (`distress` or `self_harm_check`)."""
+        return self.intent in DETECTOR_INTENTS
 
     @property
     def overridden_by(self) -> Optional[str]:
@@ -194,6 +210,7 @@ def understanding_of(event: Dict[str, Any]) -> Understanding:
         message_id=event.get("message_id") or parse.get("message_id"),
         channel=event.get("input_channel"),
         timestamp=event.get("timestamp"),
+        text_stored=bool(STORED_PLACEHOLDER.sub("", event.get("text") or "").strip()),
     )
 
 

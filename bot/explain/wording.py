@@ -7,9 +7,12 @@ does not show. Percentages are rounded, because "91%" is honest and "0.9132" is 
 from __future__ import annotations
 
 from datetime import date
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from bot.explain.explanation import Choice, Explanation
+
+# The distress detector's second tier: a possible sign of self-harm, asked about before anything else.
+ASKING_TIER = 2
 
 
 def percent(value: Optional[float]) -> str:
@@ -63,14 +66,7 @@ def _understanding(explanation: Explanation) -> List[str]:
 def _safety(explanation: Explanation) -> List[str]:
     sentences: List[str] = []
     if explanation.safety_check:
-        check = explanation.safety_check
-        sentences.append(f"A safety check noticed words that can mean {check['category_words']}.")
-        if check.get("set_aside"):
-            sentences.append(
-                f"So it set aside my usual reading (that you were {check['set_aside']['intent_words']}) and I answered that first."
-            )
-        else:
-            sentences.append("So I answered that first.")
+        sentences += _safety_check(explanation.safety_check)
     if explanation.fallback:
         guess = explanation.fallback.get("best_guess")
         threshold = explanation.fallback.get("threshold")
@@ -83,6 +79,26 @@ def _safety(explanation: Explanation) -> List[str]:
         else:
             sentences.append("I couldn't read your message as anything I know how to help with.")
         sentences.append("So I asked you to say it another way instead of guessing.")
+    return sentences
+
+
+def _safety_check(check: Dict[str, Any]) -> List[str]:
+    """What the distress check noticed, how sure it was (its tier), and what became of the message."""
+    sentences = [f"A safety check noticed words that can mean {check['category_words']}."]
+    asked = check.get("tier") == ASKING_TIER
+    if asked:
+        sentences.append("It wasn't sure, so I asked you directly instead of guessing.")
+    elif check.get("category") == "self_harm":
+        sentences.append("It was a clear sign, so I didn't wait to ask.")
+    set_aside = check.get("set_aside")
+    if set_aside and asked:
+        sentences.append(f"I set aside my usual reading (that you were {set_aside['intent_words']}) until you answered.")
+    elif set_aside:
+        sentences.append(f"It set aside my usual reading (that you were {set_aside['intent_words']}), and I answered that first.")
+    elif not asked:
+        sentences.append("So I answered that first.")
+    if check.get("text_stored") is False:
+        sentences.append("I didn't keep the words of that message, only that the check noticed them.")
     return sentences
 
 

@@ -64,6 +64,13 @@ class FormConversation:
         self.events.append({"event": "action", "name": self.form})
         return self._validate({slot: value})
 
+    def carry_on(self) -> Turn:
+        """The form runs again after another action ran in its place (a form set aside, then
+        resumed): as in Rasa's unhappy path, nothing new is validated and it asks for what is missing."""
+        assert self.active, f"{self.form} is not active"
+        self.events.append({"event": "action", "name": self.form})
+        return self._validate({})
+
     def submit(self, action: Action) -> Outcome:
         """The action the form's rule runs once the form is done."""
         return self.run(action)

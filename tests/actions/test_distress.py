@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from actions.distress import ActionRespondToDistress
+from actions.distress import ActionRespondToDistress, verdict
 from actions.handoff import ActionRequestHuman
 from bot.policy import current_policy
 from bot.store.database import open_session
@@ -109,3 +109,18 @@ def test_a_missing_verdict_still_gets_care(always_open):
     tracker.latest_message["intent"] = {"name": "distress", "confidence": 1.0}
     outcome = run(ActionRespondToDistress(), tracker)
     assert outcome.responses[0] == "utter_distress_emotional_distress"
+
+
+def test_the_verdict_keeps_its_tier_and_a_verdict_without_one_is_still_read():
+    tracker = distressed("self_harm")
+    tracker.latest_message["distress"]["tier"] = 1
+    assert verdict(tracker) == {"category": "self_harm", "score": 0.9, "tier": 1}
+    assert verdict(distressed("health"))["tier"] is None  # a model trained before tiers
+
+
+def test_a_clear_sign_of_self_harm_inside_a_form_ends_the_form_for_the_person(always_open):
+    outcome = run(ActionRespondToDistress(), distressed("self_harm", active_loop="cancel_order_form"))
+
+    assert {"event": "active_loop", "name": None} in outcome.events
+    assert outcome.slot("handoff_status") == "waiting"
+    assert not any(event.get("name") == "set_aside_request" for event in outcome.events)  # a person takes it from here

@@ -63,7 +63,7 @@ def test_each_turn_becomes_one_record_with_the_decisions_made(engine: Engine):
     assert asked["understood"]["intent"] == "track_order" and asked["understood"]["confidence"] == 0.91
     assert asked["steps"] == [{"action": "track_order_form", "policy": "RulePolicy", "confidence": 1.0}]
     assert asked["responses"] == ["utter_ask_order_id"]
-    assert asked["detector"] == {"category": None, "score": 0.01, "changed_intent": False}
+    assert asked["detector"] == {"category": None, "score": 0.01, "tier": None, "changed_intent": False}
     assert records(engine)[1].policy_version == current_policy().version
 
 
@@ -224,3 +224,43 @@ def test_candor_audit_says_clearly_when_there_is_no_trail(tmp_path: Path, monkey
     monkeypatch.setenv("CANDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     assert main(["audit", "verify"]) == 2
     assert "no audit trail" in capsys.readouterr().err
+
+
+SHOWED_A_POSSIBLE_RISK = "I just want it all to stop, where is order 104502"
+# What the tracker store keeps of a message the detector flagged, as it publishes it.
+NOT_STORED = "<DISTRESS_MESSAGE>"
+
+
+def a_self_harm_question(text: str) -> List[Dict[str, Any]]:
+    said = user(
+        "self_harm_check", 0.27, [("self_harm_check", 0.27), ("track_order", 0.81)],
+        distress={"category": "self_harm", "score": 0.27, "tier": 2}, message_id="m1",
+    )
+    said["text"] = text
+    said["parse_data"]["text"] = text
+    return [
+        *session_start(),
+        said,
+        action("action_ask_about_self_harm", policy="policy_0_HumanHandoffPolicy"),
+        bot("utter_self_harm_check"),
+        listen("policy_0_HumanHandoffPolicy"),
+    ]
+
+
+def test_the_record_of_a_self_harm_question_says_which_tier_fired_and_holds_no_message_text(engine: Engine):
+    broker = AuditEventBroker.for_store(engine, current_policy())
+    publish(broker, "conversation-1", a_self_harm_question(SHOWED_A_POSSIBLE_RISK))
+
+    stored = " ".join(record.body for record in records(engine))
+    for fragment in ("all to stop", "want it", "104502", "where is"):
+        assert fragment not in stored
+    asked = record_body(records(engine)[1])
+    assert asked["detector"] == {"category": "self_harm", "score": 0.27, "tier": 2, "changed_intent": True, "text_stored": True}
+    assert asked["responses"] == ["utter_self_harm_check"]
+
+
+def test_the_record_says_when_the_stored_conversation_kept_none_of_the_message(engine: Engine):
+    broker = AuditEventBroker.for_store(engine, current_policy())
+    publish(broker, "conversation-1", a_self_harm_question(NOT_STORED))
+
+    assert record_body(records(engine)[1])["detector"]["text_stored"] is False

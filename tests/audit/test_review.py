@@ -144,10 +144,11 @@ def test_a_distress_turn_is_not_listed_for_the_detectors_score(store):
     assert listed(store) == []
 
 
-def test_a_flagged_distress_turn_is_not_kept_for_training(store):
+@pytest.mark.parametrize("detector_intent", ["distress", "self_harm_check"])
+def test_a_flagged_distress_turn_is_not_kept_for_training(store, detector_intent):
     chat(
         store, "chat-1",
-        Said("my dad died and the parcel was for him", "distress", 0.8, [("distress", 0.8), ("track_order", 0.7)]),
+        Said("my dad died and the parcel was for him", detector_intent, 0.8, [(detector_intent, 0.8), ("track_order", 0.7)]),
         Said("that's wrong", "report_wrong_answer", 0.95),
     )
 
@@ -221,7 +222,7 @@ def test_only_intents_a_customer_can_mean_are_labels():
     intents = labellable_intents()
 
     assert {"track_order", "report_wrong_answer", "out_of_scope"} <= set(intents)
-    assert not {"nlu_fallback", "distress", "session_start", "restart", "back"} & set(intents)
+    assert not {"nlu_fallback", "distress", "self_harm_check", "session_start", "restart", "back"} & set(intents)
 
 
 def test_a_deleted_conversation_shows_no_text_and_cannot_be_labelled(store):

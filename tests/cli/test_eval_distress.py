@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import build_parser, main
-from bot.cli.eval_distress import goemotions_label, read_goemotions, read_labelled, score
+from bot.cli.eval_distress import Prediction, goemotions_label, read_goemotions, read_labelled, score
 
 
 def write(path: Path, text: str) -> Path:
@@ -48,24 +48,34 @@ def test_bad_input_ends_with_a_one_line_reason(
     assert reason in error and error.count("\n") == 1
 
 
-def test_recall_precision_and_false_positives_are_counted_per_category() -> None:
-    gold = ["self_harm", "self_harm", "health", "none", "none", "none", "none"]
-    predicted = ["self_harm", "none", "self_harm", "none", "health", "none", "none"]
+def test_recall_precision_and_false_alarms_are_counted_per_category() -> None:
+    gold = ["health", "health", "bereavement", "none", "none", "none", "none"]
+    predicted = [Prediction("health"), Prediction("none"), Prediction("health"), Prediction("none"),
+                 Prediction("health"), Prediction("none"), Prediction("none")]
 
     report = score(gold, predicted, latencies_ms=[1.0] * 7)
 
-    assert (report.by_category["self_harm"].recall, report.by_category["self_harm"].precision) == (0.5, 0.5)
-    assert (report.by_category["health"].recall, report.by_category["health"].precision) == (0.0, 0.0)
-    assert report.by_category["health"].n == 1
-    assert report.false_positive_rate == 0.25
+    assert (report.by_category["health"].recall, report.by_category["health"].precision) == (0.5, 1 / 3)
+    assert (report.by_category["bereavement"].recall, report.by_category["bereavement"].precision) == (0.0, 0.0)
+    assert report.by_category["bereavement"].n == 1
+    assert (report.false_alarms.tier_one, report.false_alarms.tier_one_rate) == (1, 0.25)
+    assert report.distress_noticed == 2 / 3
 
 
-def test_latency_percentiles_are_nearest_rank() -> None:
-    latencies = [float(ms) for ms in range(1, 101)]
+def test_self_harm_is_counted_with_tier_one_alone_and_with_both_tiers() -> None:
+    gold = ["self_harm"] * 4 + ["bereavement", "none", "none", "none"]
+    predicted = [
+        Prediction("self_harm", 1), Prediction("self_harm", 1), Prediction("self_harm", 2), Prediction("none"),
+        Prediction("self_harm", 2), Prediction("self_harm", 1), Prediction("self_harm", 2), Prediction("none"),
+    ]
 
-    report = score(["none"] * 100, ["none"] * 100, latencies)
+    report = score(gold, predicted, latencies_ms=[1.0] * 8)
 
-    assert (report.latency_p50_ms, report.latency_p95_ms) == (50.0, 95.0)
+    harm = report.self_harm
+    assert (harm.recall_tier_one, harm.recall_both_tiers) == (0.5, 0.75)
+    assert (harm.precision_tier_one, harm.precision_both_tiers) == (2 / 3, 3 / 6)
+    assert report.by_category["bereavement"].asked == 1.0
+    assert (report.false_alarms.tier_one, report.false_alarms.tier_two, report.false_alarms.none_examples) == (1, 1, 3)
 
 
 @pytest.mark.parametrize(
@@ -115,15 +125,17 @@ def test_the_report_is_printed_and_written(tmp_path: Path, capsys: pytest.Captur
 
     printed = capsys.readouterr().out
     assert status == 0
-    assert "self_harm" in printed and "1.000" in printed
-    assert "false-positive rate 0.000 (0 of 2 flagged)" in printed
+    assert "self_harm (n 1): recall 1.000 with tier one alone, 1.000 with both tiers" in printed
+    assert "false alarms, tier one 0.000 (0 of 2), tier-two question 0.000 (0 of 2)" in printed
     assert "p95" in printed
     report = json.loads(out.read_text())
-    assert report["by_category"]["self_harm"] == {"recall": 1.0, "precision": 1.0, "n": 1}
+    assert report["by_category"]["self_harm"] == {"recall": 1.0, "precision": 1.0, "n": 1, "asked": 0.0}
+    assert report["self_harm"]["recall_tier_one"] == 1.0
+    assert report["false_alarm_rates"] == {"tier_one": 0.0, "tier_two": 0.0}
 
 
 def test_every_row_counts_as_ordinary_with_all_none(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     data = write(tmp_path / "requests.csv", "text,intent\nwhere is my order,track_order\ncancel it please,cancel_order\n")
 
     assert main(["eval-distress", "--all-none", "--data", str(data)]) == 0
-    assert "(0 of 2 flagged)" in capsys.readouterr().out
+    assert "tier one 0.000 (0 of 2), tier-two question 0.000 (0 of 2)" in capsys.readouterr().out

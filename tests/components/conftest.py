@@ -5,16 +5,15 @@ from __future__ import annotations
 import pytest
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.training_data.loading import load_data
 
+from bot.cli.eval_distress import detector_config as project_detector_config
+from bot.cli.eval_distress import nlu_training_data
 from bot.components.distress import DistressDetector
-from bot.settings import PROJECT_ROOT
 
 
 def detector_config() -> dict:
-    config = DistressDetector.get_default_config()
-    config.update({key: str(PROJECT_ROOT / config[key]) for key in ("training_data", "lexicon")})
-    return config
+    """The detector's settings as bot/config.yml gives them, with absolute paths."""
+    return project_detector_config()
 
 
 @pytest.fixture(scope="session")
@@ -25,5 +24,5 @@ def model_storage(tmp_path_factory: pytest.TempPathFactory) -> LocalModelStorage
 @pytest.fixture(scope="session")
 def detector(model_storage: LocalModelStorage) -> DistressDetector:
     trained = DistressDetector(detector_config(), model_storage, Resource("distress_detector"))
-    trained.train(load_data(str(PROJECT_ROOT / "data" / "nlu")))
+    trained.train(nlu_training_data())
     return trained

@@ -11,7 +11,7 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.components.distress import DistressDetector
+from bot.components.distress import ASK_TIER, DistressDetector
 from bot.policy import DISTRESS_CATEGORIES, current_policy
 from bot.settings import PROJECT_ROOT
 from tests.components.conftest import detector_config
@@ -60,10 +60,16 @@ def test_each_kind_of_distress_is_recognised(detector: DistressDetector, text: s
     ],
 )
 def test_figures_of_speech_are_not_distress(detector: DistressDetector, text: str) -> None:
-    message = parse(detector, text)
+    """The figure itself never counts: the lexicon finds nothing, and no care or crisis follows.
 
-    assert message.get("distress")["category"] is None
-    assert message.get("intent")["name"] == "get_refund"
+    What is left of the message can still score faintly for self-harm and be asked about (tier
+    two, far below tier one); how often that happens to ordinary messages is measured by
+    `candor eval-distress` (false alarms of the question), not promised sentence by sentence.
+    """
+    verdict = parse(detector, text).get("distress")
+
+    assert not detector.lexicon.read(detector.nlp(text)).scores
+    assert verdict["category"] is None or (verdict["category"], verdict["tier"]) == ("self_harm", ASK_TIER)
 
 
 @pytest.mark.parametrize(
@@ -76,7 +82,22 @@ def test_figures_of_speech_are_not_distress(detector: DistressDetector, text: st
     ],
 )
 def test_denied_distress_is_not_distress(detector: DistressDetector, text: str) -> None:
-    assert category(detector, text) is None
+    """A denied phrase never counts; as above, only a faint self-harm question may remain."""
+    verdict = parse(detector, text).get("distress")
+
+    assert not detector.lexicon.read(detector.nlp(text)).scores
+    assert verdict["category"] is None or (verdict["category"], verdict["tier"]) == ("self_harm", ASK_TIER)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I almost died laughing at your advert", "the kettle was dead on arrival", "I'm not suicidal, just annoyed with your website"],
+)
+def test_most_figures_of_speech_and_denials_keep_their_request(detector: DistressDetector, text: str) -> None:
+    message = parse(detector, text)
+
+    assert message.get("distress")["category"] is None
+    assert message.get("intent")["name"] == "get_refund"
 
 
 def test_a_denial_does_not_reach_past_the_end_of_its_clause(detector: DistressDetector) -> None:
@@ -99,7 +120,8 @@ def test_every_parse_result_carries_the_verdict(detector: DistressDetector) -> N
     output = parse(detector, "where is my parcel").as_dict(only_output_properties=True)
 
     verdict = output["distress"]
-    assert set(verdict) == {"category", "score"}
+    assert set(verdict) == {"category", "score", "tier"}
+    assert verdict["tier"] is None
     assert 0 <= verdict["score"] <= 1
     assert verdict["score"] == round(verdict["score"], 3)
 
@@ -124,6 +146,7 @@ def test_risk_to_life_comes_first_when_several_categories_apply(detector: Distre
 
 def test_thresholds_come_from_the_policy_file(detector: DistressDetector) -> None:
     assert detector.thresholds == current_policy().distress.thresholds
+    assert detector.ask_threshold == current_policy().distress.self_harm_ask_threshold
 
 
 def test_below_its_threshold_a_score_is_reported_but_not_acted_on(
@@ -134,13 +157,14 @@ def test_below_its_threshold_a_score_is_reported_but_not_acted_on(
         model_storage,
         detector.resource,
         thresholds={name: 1.0 for name in DISTRESS_CATEGORIES},
-        classifier=detector.classifier,
+        ask_threshold=1.0,
+        model=detector.model,
         lexicon=detector.lexicon,
     )
 
     message = parse(strict, "I want to kill myself")
 
-    assert message.get("distress") == {"category": None, "score": pytest.approx(0.95, abs=0.05)}
+    assert message.get("distress") == {"category": None, "score": pytest.approx(0.95, abs=0.05), "tier": None}
     assert message.get("intent")["name"] == "get_refund"
 
 
@@ -153,15 +177,24 @@ def test_the_trained_model_is_persisted_and_loads_with_the_same_verdicts(
     assert [parse(loaded, text).get("distress") for text in texts] == [parse(detector, text).get("distress") for text in texts]
 
 
-def test_editing_the_training_files_changes_the_fingerprint(tmp_path: Path) -> None:
+def test_editing_adding_or_removing_a_training_file_changes_the_fingerprint(tmp_path: Path) -> None:
     config = detector_config()
-    copy = tmp_path / "train.yml"
-    copy.write_text(Path(config["training_data"]).read_text())
-    before = DistressDetector.fingerprint_addon({**config, "training_data": str(copy)})
+    folder = tmp_path / "train"
+    folder.mkdir()
+    for original in sorted(Path(config["training_data"]).glob("*.yml"))[:2]:
+        (folder / original.name).write_text(original.read_text(encoding="utf-8"), encoding="utf-8")
+    first, second = sorted(folder.glob("*.yml"))
+    fingerprint = lambda: DistressDetector.fingerprint_addon({**config, "training_data": str(folder)})  # noqa: E731
+    seen = [fingerprint()]
 
-    copy.write_text(copy.read_text() + "    - one more ordinary message\n")
+    first.write_text(first.read_text() + "    - one more ordinary message\n")
+    seen.append(fingerprint())
+    (folder / "another-pass.yml").write_text("examples:\n  none:\n    - a new pass\n")
+    seen.append(fingerprint())
+    second.unlink()
+    seen.append(fingerprint())
 
-    assert DistressDetector.fingerprint_addon({**config, "training_data": str(copy)}) != before
+    assert len(set(seen)) == 4
 
 
 def test_an_untrained_detector_refuses_to_guess(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ FILLER = "My parcel has not arrived yet and I would like to know when it will co
 def with_limits(detector: DistressDetector, model_storage: LocalModelStorage, **limits: int) -> DistressDetector:
     """The trained detector with other limits, as if bot/config.yml said so."""
     return DistressDetector(
-        {**detector.config, **limits}, model_storage, detector.resource, classifier=detector.classifier, lexicon=detector.lexicon
+        {**detector.config, **limits}, model_storage, detector.resource, model=detector.model, lexicon=detector.lexicon
     )
 
 
@@ -63,7 +63,10 @@ def test_distress_anywhere_in_a_long_message_is_found(detector: DistressDetector
     filler = FILLER * 130  # about 9,600 characters
     text = {"first": phrase + " " + filler * 2, "middle": filler + phrase + " " + filler, "last": filler * 2 + phrase}[where]
 
-    assert detector.assess(text)["category"] == category
+    # Found: the category reaches its threshold wherever the phrase is. (What the assistant then
+    # does, the self-harm question beside another category included, is `decide`'s business.)
+    assert detector.read(text).scores[category] >= detector.thresholds[category]
+    assert detector.assess(text)["category"] in (category, "self_harm")
 
 
 def test_a_denial_just_before_a_cut_still_applies(detector: DistressDetector, model_storage: LocalModelStorage) -> None:
@@ -78,8 +81,8 @@ def test_the_tokenizer_never_sees_a_run_longer_than_the_configured_limit(
     detector: DistressDetector, model_storage: LocalModelStorage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     strict = with_limits(detector, model_storage, max_run_chars=7)
-    recording = Recording(detector.classifier.tokenizer)
-    monkeypatch.setattr(detector.classifier, "tokenizer", recording)
+    recording = Recording(detector.nlp.tokenizer)
+    monkeypatch.setattr(detector.nlp, "tokenizer", recording)
     text = "help " + "😭" * 100 + " I can't cope anymore"
 
     [scores] = strict.category_scores([text])
@@ -89,15 +92,13 @@ def test_the_tokenizer_never_sees_a_run_longer_than_the_configured_limit(
     assert scores["emotional_distress"] >= detector.lexicon.scores["emotional_distress"]  # read after the run
 
 
-def test_the_classifier_reads_a_long_message_in_pieces_of_at_most_the_configured_size(
+def test_the_model_reads_a_long_message_in_pieces_of_at_most_the_configured_size(
     detector: DistressDetector, model_storage: LocalModelStorage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     small = with_limits(detector, model_storage, max_piece_chars=100)
     read: List[int] = []
-    textcat = detector.classifier.get_pipe("textcat")
-    monkeypatch.setattr(
-        detector.classifier, "get_pipe", lambda name: (lambda doc: read.append(len(doc.text)) or textcat(doc))
-    )
+    scores = detector.model.scores
+    monkeypatch.setattr(detector.model, "scores", lambda docs: scores([read.append(len(doc.text)) or doc for doc in docs]))
 
     small.assess(FILLER * 20)
 

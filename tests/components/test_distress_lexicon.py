@@ -11,7 +11,7 @@ from bot.components.distress_lexicon import DistressLexicon, LexiconError, expan
 from bot.settings import PROJECT_ROOT
 
 NLP = spacy.blank("en")
-LEXICON = DistressLexicon.from_file(NLP, PROJECT_ROOT / "data" / "distress" / "lexicon.yml")
+LEXICON = DistressLexicon.from_file(PROJECT_ROOT / "data" / "distress" / "lexicon.yml", NLP)
 
 
 def scores(text: str) -> dict:
@@ -64,9 +64,9 @@ def test_a_lexicon_with_an_unknown_category_is_refused(tmp_path: Path) -> None:
     path.write_text("categories:\n  sadness: {score: 0.9, phrases: [sad]}\nnegations: [not]\nnegation_window: 3\n")
 
     with pytest.raises(LexiconError, match="unknown categories sadness"):
-        DistressLexicon.from_file(NLP, path)
+        DistressLexicon.from_file(path, NLP)
 
 
 def test_a_missing_lexicon_is_named(tmp_path: Path) -> None:
     with pytest.raises(LexiconError, match="nowhere.yml"):
-        DistressLexicon.from_file(NLP, tmp_path / "nowhere.yml")
+        DistressLexicon.from_file(tmp_path / "nowhere.yml", NLP)

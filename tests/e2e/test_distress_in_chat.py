@@ -21,7 +21,7 @@ def test_the_verdict_is_part_of_every_parse_result(candor: Candor) -> None:
     idiom = parse(candor, "I'm dead serious about this refund")
     bereaved = parse(candor, "my mum died last month and I need to close her account")
 
-    assert ordinary["distress"] == {"category": None, "score": ordinary["distress"]["score"]}
+    assert ordinary["distress"] == {"category": None, "score": ordinary["distress"]["score"], "tier": None}
     assert idiom["distress"]["category"] is None
     assert bereaved["distress"]["category"] == "bereavement"
     assert bereaved["intent"]["name"] == "distress"

@@ -158,3 +158,65 @@ def test_every_policy_in_the_config_can_be_named():
     config = yaml.safe_load((PROJECT_ROOT / "bot" / "config.yml").read_text())
     names = {policy["name"].split(".")[-1] for policy in config["policies"]}
     assert names <= set(vocabulary().policies)
+
+
+def flagged(intent: str, verdict: dict, text: str = "<DISTRESS_MESSAGE>") -> dict:
+    """A message the distress detector took over, as the conversation stored it."""
+    said = user(intent, verdict["score"], [(intent, verdict["score"]), ("track_order", 0.81)], distress=verdict)
+    said["text"] = text
+    return said
+
+
+def test_a_possible_sign_of_self_harm_says_the_check_was_not_sure_and_asked():
+    possible = {"category": "self_harm", "score": 0.27, "tier": 2}
+    events = [
+        *session_start(),
+        flagged("self_harm_check", possible),
+        action("action_ask_about_self_harm", policy="policy_0_HumanHandoffPolicy"),
+        bot("utter_self_harm_check"),
+        listen(),
+        *asks_why(),
+    ]
+    explanation, text = explain(events)
+    assert explanation.safety_check["tier"] == 2
+    assert "A safety check noticed words that can mean you might be thinking of harming yourself." in text
+    assert "It wasn't sure, so I asked you directly instead of guessing." in text
+    assert "set aside my usual reading (that you were asking where an order is)" in text
+    assert "I didn't keep the words of that message, only that the check noticed them." in text
+
+
+def test_a_clear_sign_of_self_harm_says_so():
+    clear = {"category": "self_harm", "score": 0.93, "tier": 1}
+    events = [
+        *session_start(),
+        flagged("distress", clear),
+        action("action_respond_to_distress", policy="policy_0_HumanHandoffPolicy"),
+        bot("utter_distress_self_harm"),
+        bot("utter_handoff_requested", handoff={"reason": "distress_self_harm", "priority": 1}),
+        listen(),
+        *asks_why(),
+    ]
+    explanation, text = explain(events)
+    assert explanation.safety_check["tier"] == 1
+    assert "It was a clear sign, so I didn't wait to ask." in text
+    assert "I asked for a person because you might be at risk" in text
+
+
+def test_a_message_the_conversation_kept_is_not_said_to_be_forgotten():
+    kept = flagged("distress", {"category": "bereavement", "score": 0.8, "tier": 1}, text="my mum died last week")
+    events = [*session_start(), kept, action("action_respond_to_distress"), bot("utter_distress_bereavement"), listen(), *asks_why()]
+
+    explanation, text = explain(events)
+    assert explanation.safety_check["text_stored"] is True
+    assert "didn't keep" not in text
+
+
+def test_safety_explanations_are_plain():
+    from accessibility.plain_language import check
+    from tests.accessibility.test_plain_language import avoided_if_present
+
+    for intent, verdict in [("self_harm_check", {"category": "self_harm", "score": 0.27, "tier": 2}),
+                            ("distress", {"category": "self_harm", "score": 0.93, "tier": 1})]:
+        events = [*session_start(), flagged(intent, verdict), action("action_ask_about_self_harm"), listen(), *asks_why()]
+        text = explanation_text(explain_previous_turn(events, vocabulary()))
+        assert check(text, avoided_if_present()).problems == [], text

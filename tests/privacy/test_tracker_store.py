@@ -11,6 +11,7 @@ import json
 from datetime import timedelta
 from typing import Any, Dict, List
 
+import pytest
 from rasa.core.brokers.broker import EventBroker
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
@@ -19,7 +20,7 @@ from sqlalchemy import create_engine, text
 
 from bot.privacy.live_values import LiveValues
 from bot.privacy.redaction import Redactor
-from bot.tracker_store import ERASE_CONVERSATION_SLOT, CandorTrackerStore
+from bot.tracker_store import ERASE_CONVERSATION_SLOT, WITHHELD_MESSAGE, CandorTrackerStore
 from tests.privacy.conftest import TTL, FakeClock
 
 EMAIL = "ada.thornbury@example.com"
@@ -325,3 +326,39 @@ def test_erasure_in_postgresql_deletes_the_rows(postgres_url: str, redactor: Red
     save(store, erasure_requested(retrieve(store, "ada")))
 
     assert stored_rows(postgres_url, "ada") == []
+
+
+def a_message_the_detector_took_over(sender: str, intent: str) -> DialogueStateTracker:
+    message = f"my mum died last week and I just want it all to stop, cancel her order {ORDER}"
+    return DialogueStateTracker.from_events(
+        sender,
+        [
+            ActionExecuted("action_listen"),
+            UserUttered(
+                message,
+                parse_data={
+                    "text": message,
+                    "intent": {"name": intent, "confidence": 0.3},
+                    "entities": [{"entity": "order_id", "start": message.index(ORDER), "end": len(message), "value": ORDER}],
+                    "distress": {"category": "self_harm", "score": 0.3, "tier": 2},
+                },
+            ),
+            UserUttered("where is my parcel", intent={"name": "track_order", "confidence": 0.9}),
+        ],
+    )
+
+
+@pytest.mark.parametrize("intent", ["distress", "self_harm_check"])
+def test_a_message_the_distress_detector_took_over_is_stored_without_its_words(
+    sqlite_url: str, redactor: Redactor, live_values: LiveValues, intent: str
+) -> None:
+    broker = CollectingBroker()
+    save(new_store(sqlite_url, redactor, live_values, event_broker=broker), a_message_the_detector_took_over("bea", intent))
+
+    flagged, ordinary = [json.loads(row["data"]) for row in stored_rows(sqlite_url, "bea") if row["type_name"] == "user"]
+    assert flagged["text"] == flagged["parse_data"]["text"] == WITHHELD_MESSAGE
+    assert flagged["parse_data"]["intent"]["name"] == intent  # the verdict stays on record...
+    assert flagged["parse_data"]["entities"][0]["value"] == ORDER  # ...and so does the order number it gave
+    assert ordinary["text"] == "where is my parcel"
+    for fragment in ("mum", "died", "all to stop"):
+        assert fragment not in json.dumps(broker.published) + json.dumps(stored_rows(sqlite_url, "bea"))

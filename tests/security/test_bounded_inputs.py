@@ -83,7 +83,7 @@ def redactor() -> Redactor:
 def test_the_distress_detector_never_gives_spacy_a_run_longer_than_config_allows(
     detector: DistressDetector, monkeypatch: pytest.MonkeyPatch, shape: str
 ) -> None:
-    recording = record_spacy_tokenizer(detector.classifier, monkeypatch)
+    recording = record_spacy_tokenizer(detector.nlp, monkeypatch)
 
     detector.assess(PATHOLOGICAL[shape])
 
@@ -96,7 +96,7 @@ def test_distress_in_the_last_sentence_of_a_long_message_is_still_found(
 ) -> None:
     filler = "My parcel has not arrived yet and I would like to know when it will come. "
     text = (filler * (LENGTH // len(filler)))[: LENGTH - 40] + "I want to end my life."
-    recording = record_spacy_tokenizer(detector.classifier, monkeypatch)
+    recording = record_spacy_tokenizer(detector.nlp, monkeypatch)
 
     verdict = detector.assess(text)
 
