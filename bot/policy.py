@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError, validator
 
 from bot import settings
+from bot.yaml_files import read_yaml
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -347,12 +347,7 @@ class Policy(BaseModel):
 def load_policy(path: Optional[Path] = None) -> Policy:
     """Read and check the policy file; errors name the file and the field to fix."""
     path = Path(path or settings.POLICY_FILE)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PolicyError(f"cannot read the policy file {path}: {error.strerror}") from error
-    except yaml.YAMLError as error:
-        raise PolicyError(f"{path} is not valid YAML: {error}") from error
+    raw = read_yaml(path, PolicyError, "the policy file")
     try:
         return Policy.parse_obj(raw)
     except ValidationError as error:

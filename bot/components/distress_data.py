@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-import yaml
-
 from bot.policy import DISTRESS_CATEGORIES
+from bot.yaml_files import read_yaml
 
 NONE = "none"
 LABELS = (*DISTRESS_CATEGORIES, NONE)
@@ -54,12 +53,7 @@ def training_files(path: Path) -> List[Path]:
 
 def read_training_file(path: Path) -> List[Example]:
     """The examples of one file shaped like data/distress/train/candor-original.yml."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise TrainingDataError(f"cannot read distress training data {path}: {error.strerror}") from error
-    except yaml.YAMLError as error:
-        raise TrainingDataError(f"{path} is not valid YAML: {error}") from error
+    raw = read_yaml(path, TrainingDataError, "distress training data")
     examples_by_label = raw.get("examples") if isinstance(raw, dict) else None
     if not isinstance(examples_by_label, dict):
         raise TrainingDataError(f"{path} needs an `examples` mapping from label to a list of messages")

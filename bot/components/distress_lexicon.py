@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set
 
 import spacy
-import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from bot.policy import DISTRESS_CATEGORIES
+from bot.yaml_files import read_yaml
 
 IDIOM = "idiom"
 # Possible signs of a risk to life that people also write without one: they make the assistant ask.
@@ -104,12 +104,7 @@ class DistressLexicon:
     def from_file(cls, path: Path, nlp: Optional[Language] = None) -> DistressLexicon:
         """The lexicon in `path`, read with `nlp`'s tokenizer (a blank English one by default)."""
         nlp = nlp if nlp is not None else spacy.blank("en")
-        try:
-            raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except OSError as error:
-            raise LexiconError(f"cannot read the distress lexicon {path}: {error.strerror}") from error
-        except yaml.YAMLError as error:
-            raise LexiconError(f"{path} is not valid YAML: {error}") from error
+        raw = read_yaml(path, LexiconError, "the distress lexicon")
         try:
             slots = raw.get("slots") or {}
             categories = raw["categories"]

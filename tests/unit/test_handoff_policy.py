@@ -52,16 +52,23 @@ def test_after_its_own_actions_the_assistant_listens(policy: HumanHandoffPolicy)
     assert predicted(policy, after_waiting) == "action_listen"
 
 
-def test_distress_is_answered_by_the_distress_action_from_any_state(policy: HumanHandoffPolicy) -> None:
+@pytest.mark.parametrize(
+    "intent, action",
+    [("distress", "action_respond_to_distress"), ("self_harm_check", "action_ask_about_self_harm")],
+    ids=["distress is answered with care", "a possible self-harm signal is asked about"],
+)
+def test_the_detectors_intents_are_answered_from_any_state_even_in_the_queue(
+    policy: HumanHandoffPolicy, intent: str, action: str
+) -> None:
     in_form = tracker(
         user("cancel_order"), ActionExecuted("cancel_order_form"), ActiveLoop("cancel_order_form"),
-        SlotSet("requested_slot", "order_id"), ActionExecuted("action_listen"), user("distress"),
+        SlotSet("requested_slot", "order_id"), ActionExecuted("action_listen"), user(intent),
     )
-    waiting = tracker(user("distress"), slots={"handoff_status": "waiting"})
+    waiting = tracker(user(intent), slots={"handoff_status": "waiting"})
 
-    assert predicted(policy, tracker(user("distress"))) == "action_respond_to_distress"
-    assert predicted(policy, in_form) == "action_respond_to_distress"
-    assert predicted(policy, waiting) == "action_respond_to_distress"  # care first, even in the queue
+    assert predicted(policy, tracker(user(intent))) == action
+    assert predicted(policy, in_form) == action
+    assert predicted(policy, waiting) == action
 
 
 def test_after_answering_distress_the_assistant_listens(policy: HumanHandoffPolicy) -> None:
@@ -83,18 +90,6 @@ def after_the_self_harm_question(*then: Event, slots: Optional[dict] = None) -> 
         user("self_harm_check"), ActionExecuted("action_ask_about_self_harm"), ActionExecuted("action_listen"), *then,
         slots=slots,
     )
-
-
-def test_a_possible_self_harm_signal_is_asked_about_from_any_state(policy: HumanHandoffPolicy) -> None:
-    in_form = tracker(
-        user("cancel_order"), ActionExecuted("cancel_order_form"), ActiveLoop("cancel_order_form"),
-        SlotSet("requested_slot", "order_id"), ActionExecuted("action_listen"), user("self_harm_check"),
-    )
-    waiting = tracker(user("self_harm_check"), slots={"handoff_status": "waiting"})
-
-    assert predicted(policy, tracker(user("self_harm_check"))) == "action_ask_about_self_harm"
-    assert predicted(policy, in_form) == "action_ask_about_self_harm"
-    assert predicted(policy, waiting) == "action_ask_about_self_harm"  # asked, even in the queue
 
 
 def test_after_asking_about_self_harm_the_assistant_listens(policy: HumanHandoffPolicy) -> None:
