@@ -8,6 +8,7 @@ that would make a promise the code cannot keep.
 from __future__ import annotations
 
 import functools
+import re
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -218,25 +219,48 @@ class Retention(BaseModel):
     voice_audio_minutes: float = Field(..., gt=0)
 
 
+# A placeholder's type, as stored: "<STREET_ADDRESS>" (the review queue reads them by this shape).
+PLACEHOLDER_TYPE = re.compile(r"[A-Z][A-Z_]*")
+
+
 class Redaction(BaseModel):
     """How personal data is found before anything is stored."""
 
     score_threshold: float = Field(..., ge=0, le=1)
     entities: List[str] = Field(..., min_items=1)
-    phone_regions: List[str] = Field(..., min_items=1)
     # Longer texts are redacted in pieces this long, each seen with `context_chars` either side,
     # and runs without spaces are tokenized in parts: the cost grows with length, not its square.
     max_piece_chars: int = Field(500, ge=50)
     max_run_chars: int = Field(64, ge=8)
     context_chars: int = Field(50, ge=0)
 
-    @validator("phone_regions", each_item=True)
-    def _known_region(cls, region: str) -> str:
-        import phonenumbers
+    # What a slot holds, for the slots the assistant asks for and the values actions set: an answer
+    # to the question for one of them, and its value, are stored as this type whatever the
+    # recognizers make of them. Slots a form fills from free text that are not personal data
+    # are listed apart; a free-text answer to a slot in neither list is stored as `unlisted_answer`.
+    slot_types: Dict[str, str] = Field(default_factory=dict)
+    slots_not_personal: List[str] = Field(default_factory=list)
+    unlisted_answer: str = "FORM_ANSWER"
 
-        if region not in phonenumbers.SUPPORTED_REGIONS:
-            raise ValueError(f"{region!r} is not a region code phonenumbers knows (use ISO 3166 codes: GB, US, ...)")
-        return region
+    @validator("slot_types")
+    def _placeholder_types(cls, slot_types: Dict[str, str]) -> Dict[str, str]:
+        for slot, kind in slot_types.items():
+            if not PLACEHOLDER_TYPE.fullmatch(kind):
+                raise ValueError(f"{slot}: {kind!r} is not a type in capitals and underscores, like STREET_ADDRESS")
+        return slot_types
+
+    @validator("unlisted_answer")
+    def _placeholder_type(cls, kind: str) -> str:
+        if not PLACEHOLDER_TYPE.fullmatch(kind):
+            raise ValueError(f"{kind!r} is not a type in capitals and underscores, like FORM_ANSWER")
+        return kind
+
+    @validator("slots_not_personal")
+    def _personal_or_not(cls, slots: List[str], values: Dict) -> List[str]:
+        both = sorted(set(slots) & set(values.get("slot_types") or {}))
+        if both:
+            raise ValueError(f"{', '.join(both)} cannot be both personal (slot_types) and not personal: remove one")
+        return slots
 
 
 class Privacy(BaseModel):

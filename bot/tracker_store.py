@@ -10,6 +10,14 @@ types, intent and action names, slot names, entity types and timestamps stay, so
 can still be explained, audited and replayed. The tracker Rasa holds in memory is never changed:
 the turn being handled works with what the customer really typed.
 
+Context counts (`bot.privacy.stored_text`): an answer to the assistant's question for a personal
+slot ("what's the new delivery address?") is stored as that slot's type whatever it looks like,
+as is the slot's value, wherever it is quoted; the shop's own contact details stay readable in
+the assistant's messages.
+
+Redaction fails closed: a text that cannot be redacted is stored as "<REDACTION_FAILED>", never
+as itself, the error is logged by kind only, and the customer's turn goes on.
+
 Across turns, the real values a flow still needs come back from memory, not from the database
 (`bot.privacy.live_values`, which explains the trade-off).
 
@@ -27,18 +35,19 @@ text, nothing is half-stored, and the channel that is handling the request learn
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Dict, Generator, Iterable, Iterator, List, Optional
+from typing import Any, Callable, Dict, Generator, Iterable, Iterator, List, Optional, Tuple
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -50,6 +59,7 @@ from bot.ownership import forget_conversation
 from bot.policy import current_policy
 from bot.privacy.live_values import LiveValue, LiveValues
 from bot.privacy.redaction import Redactor, default_redactor
+from bot.privacy.stored_text import REDACTION_FAILED, Conversation, SlotTypes, StoredText, shop_details
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +97,7 @@ class CandorTrackerStore(SQLTrackerStore):
         event_broker: Optional[EventBroker] = None,
         redactor: Optional[Redactor] = None,
         live_values: Optional[LiveValues] = None,
+        slot_types: Optional[SlotTypes] = None,
         **kwargs: Any,
     ) -> None:
         url = host or settings.tracker_store_url()
@@ -94,6 +105,8 @@ class CandorTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         # Built now, not on the first message, so no customer waits for Presidio to load.
         self.redactor = redactor if redactor is not None else default_redactor()
+        self.slot_types = slot_types or SlotTypes.from_policy(current_policy().privacy.redaction)
+        self.stored_text = StoredText(self.redactor, shop_details(self.redactor))
         self.live_values = (
             live_values
             if live_values is not None
@@ -135,19 +148,23 @@ class CandorTrackerStore(SQLTrackerStore):
         watch = _WATCH.get()
         if watch is not None and watch.failure:
             return
-        token = _REDACTED.set({})
+        token = _SAVING.set(_Saving(Conversation.of(tracker, self.slot_types, self.domain)))
         try:
             with self.session_scope() as session:
                 unsaved = list(super()._additional_events(session, tracker))
             if any(_asks_for_erasure(event) for event in unsaved):
                 await self.erase(tracker.sender_id)
                 return
+            # Redaction is the costly part of a save (a model reads every text). It runs in a
+            # worker thread, so one customer's long message does not hold up everyone else's turn;
+            # Rasa's save below then writes and publishes the copies made here.
+            await asyncio.to_thread(lambda: [self.redacted(event) for event in unsaved])
             await super().save(tracker)
             self._remember_live_values(tracker, unsaved)
         except STORAGE_ERRORS as error:
             _failed("store", tracker.sender_id, error)
         finally:
-            _REDACTED.reset(token)
+            _SAVING.reset(token)
 
     async def erase(self, conversation_id: str) -> int:
         """Delete every stored event of a conversation, forget its live values and unlock it (its
@@ -164,16 +181,53 @@ class CandorTrackerStore(SQLTrackerStore):
 
         Within one `save`, each event is redacted once for the database and the event broker alike.
         """
-        done = _REDACTED.get()
-        if done is not None and id(event) in done and done[id(event)][0] is event:
-            return done[id(event)][1]
-        data = redacted_event_data(event.as_dict(), self.redactor)
-        copy = Event.from_parameters(withheld_if_taken_over(data))
+        saving = _SAVING.get()
+        if saving is not None and id(event) in saving.copies and saving.copies[id(event)][0] is event:
+            return saving.copies[id(event)][1]
+        copy = Event.from_parameters(withheld_if_taken_over(self._redacted_data(event, saving or _Saving())))
         if copy is None:  # Rasa returns None only for data without an event type
             raise ValueError(f"cannot redact an event without a type: {type(event).__name__}")
-        if done is not None:
-            done[id(event)] = (event, copy)
+        if saving is not None:
+            saving.copies[id(event)] = (event, copy)
         return copy
+
+    def _redacted_data(self, event: Event, saving: "_Saving") -> Dict[str, Any]:
+        """The event's data as stored: whole fields the context decides, every other text redacted.
+
+        A text the redactor fails on is stored as `REDACTION_FAILED`: never in clear, and never at
+        the cost of the customer's turn. The log says how many and of what kind, never the text.
+        """
+        conversation = saving.conversation
+        whole = conversation.whole_fields(event)
+        keep_shop_details = isinstance(event, BotUttered)
+        failures: List[str] = []
+        memo: Dict[str, str] = {}
+
+        def redact(field: str, text: str) -> str:
+            if field in whole:
+                return whole[field]
+            if text not in memo:
+                try:
+                    memo[text], found = self.stored_text.redact_and_find(text, known, keep_shop_details)
+                    if isinstance(event, UserUttered) and text == event.text:
+                        saving.found.update(found)
+                except Exception as error:  # noqa: BLE001 - whatever failed, the text is not stored
+                    failures.append(type(error).__name__)
+                    memo[text] = REDACTION_FAILED
+            return memo[text]
+
+        known = conversation.known.plus(saving.found)
+        if isinstance(event, UserUttered) and event.text:
+            # The customer's words first: what they hold is then replaced in the parse data too.
+            redact("text", event.text)
+            known = conversation.known.plus(saving.found)
+        data = redacted_event_data(event.as_dict(), redact)
+        if failures:
+            logger.error(
+                "Could not redact %d text(s) of a %s event in conversation %s (%s); stored %s instead.",
+                len(failures), type(event).__name__, conversation.sender_id, ", ".join(sorted(set(failures))), REDACTION_FAILED,
+            )
+        return data
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         """What Rasa's `save` writes to the database: the new events, redacted."""
@@ -193,11 +247,11 @@ class CandorTrackerStore(SQLTrackerStore):
         }
         for name, event in setters.items():
             real = tracker.get_slot(name)
-            if real is None:
+            if real is None or event.value != real:
                 continue
-            redacted = self.redactor.redact_value(real)
-            if redacted != real:
-                live[name] = LiveValue(real=real, redacted=redacted, set_at=event.timestamp)
+            stored = self.redacted(event).value  # the copy just written
+            if stored != real:
+                live[name] = LiveValue(real=real, redacted=stored, set_at=event.timestamp)
         self.live_values.remember(tracker.sender_id, live)
 
     def _with_live_values(self, tracker: Optional[DialogueStateTracker]) -> Optional[DialogueStateTracker]:
@@ -231,9 +285,20 @@ class StorageWatch:
     failure: Optional[str] = None
 
 
+@dataclass
+class _Saving:
+    """One `save`: what the conversation tells its redaction, and each event's redacted copy, so
+    the database and the event broker share one redaction."""
+
+    conversation: Conversation = field(default_factory=Conversation)
+    copies: Dict[int, Tuple[Event, Event]] = field(default_factory=dict)
+    # What the recognizers found in the customer's messages so far (value → type), replaced in
+    # the events after them: an entity or a slot that holds a value the message held.
+    found: Dict[str, str] = field(default_factory=dict)
+
+
 _WATCH: ContextVar[Optional[StorageWatch]] = ContextVar("candor_storage_watch", default=None)
-# Per `save`: each event's redacted copy, so the database and the event broker share one redaction.
-_REDACTED: ContextVar[Optional[Dict[int, Any]]] = ContextVar("candor_redacted_events", default=None)
+_SAVING: ContextVar[Optional[_Saving]] = ContextVar("candor_saving", default=None)
 
 
 @contextlib.contextmanager
@@ -255,27 +320,40 @@ def _failed(what: str, conversation_id: str, error: BaseException) -> None:
         watch.failure = f"could not {what} the conversation"
 
 
-def redacted_event_data(data: Dict[str, Any], redactor: Redactor) -> Dict[str, Any]:
-    """A serialised event (`Event.as_dict()`) with everything but its structure redacted."""
-    memo: Dict[str, str] = {}
+def redacted_event_data(data: Dict[str, Any], redact: Callable[[str, str], str]) -> Dict[str, Any]:
+    """A serialised event (`Event.as_dict()`) with everything but its structure redacted.
 
-    def redact(fields: Dict[str, Any], structural: frozenset) -> Dict[str, Any]:
+    `redact(field, text)` gives each text's stored form; `field` is the top-level field it is in
+    ("text", "parse_data", "value", "metadata"...), so a whole field can be stored one way.
+    """
+
+    def strings(value: Any, field: str) -> Any:
+        if isinstance(value, str):
+            return redact(field, value)
+        if isinstance(value, dict):
+            return {key: strings(item, field) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(strings(item, field) for item in value)
+        return value  # numbers, booleans and None say nothing about anyone
+
+    def fields(values: Dict[str, Any], structural: frozenset, field: Optional[str]) -> Dict[str, Any]:
         copy: Dict[str, Any] = {}
-        for key, value in fields.items():
+        for key, value in values.items():
+            where = field or key
             if key in structural:
                 copy[key] = value
             elif key == "parse_data" and isinstance(value, dict):
-                copy[key] = redact(value, STRUCTURAL_PARSE_DATA_FIELDS)
+                copy[key] = fields(value, STRUCTURAL_PARSE_DATA_FIELDS, where)
             elif key == "entities" and isinstance(value, list):
                 copy[key] = [
-                    redact(entity, STRUCTURAL_ENTITY_FIELDS) if isinstance(entity, dict) else redactor.redact_value(entity, memo)
+                    fields(entity, STRUCTURAL_ENTITY_FIELDS, where) if isinstance(entity, dict) else strings(entity, where)
                     for entity in value
                 ]
             else:
-                copy[key] = redactor.redact_value(value, memo)
+                copy[key] = strings(value, where)
         return copy
 
-    return redact(data, STRUCTURAL_FIELDS)
+    return fields(data, STRUCTURAL_FIELDS, None)
 
 
 def withheld_if_taken_over(data: Dict[str, Any]) -> Dict[str, Any]:

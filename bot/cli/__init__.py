@@ -20,6 +20,7 @@ from bot.cli import (
     eval_nlu,
     handoffs,
     lint_responses,
+    over_redaction,
     policy,
     redact,
     report,
@@ -32,7 +33,7 @@ from bot.cli.errors import CommandError
 
 COMMANDS = (
     train, serve, validate, database, handoffs, data_rights, eval_nlu, eval_distress, redact,
-    audit, review, report, policy, lint_responses, bench_voice, bench_inputs,
+    over_redaction, audit, review, report, policy, lint_responses, bench_voice, bench_inputs,
 )
 
 

@@ -229,9 +229,10 @@ def _redactor() -> Any:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     from bot.policy import PolicyError
+    from bot.privacy.ner import NerModelMissing
     from bot.privacy.redaction import default_redactor
 
     try:
         return default_redactor()
-    except PolicyError as error:
+    except (PolicyError, NerModelMissing) as error:
         raise CommandError(str(error)) from None

@@ -4,11 +4,13 @@
 "Send it to <STREET_ADDRESS>, my email is <EMAIL_ADDRESS>": what kind of thing the customer said
 stays readable for explanations and audits; the thing itself does not.
 
-Presidio runs on a *blank* spaCy pipeline: trained spaCy models cannot be downloaded where Candor
-runs, and the recognizers Candor relies on are patterns, checksums and word lists anyway (see
-`bot.privacy.recognizers`). The pipeline is saved once under `var/` because Presidio loads spaCy
-pipelines by name or path; it has an empty lemma table so each word is its own lemma, which is
-what lets Presidio's context words ("card", "phone") raise a score.
+Names and street addresses have no pattern, so Presidio's spaCy engine runs Candor's own
+named-entity model (`bot.privacy.ner`), trained by `candor train` from generated chat messages:
+nothing is downloaded. Without it redaction refuses to start (`NerModelMissing`, naming `make
+train`) rather than quietly missing every name. Beside it run the recognizers in
+`bot.privacy.recognizers`: patterns, checksums and word lists. The model has a lemmatizer with an
+empty table, so each word is its own lemma, which is what lets Presidio's context words ("card",
+"phone") raise a score.
 
 What is redacted, and from what score, is policy (`privacy.redaction` in `bot/policy.yml`).
 Building the engine takes a second or two, so each process builds it once (`default_redactor`).
@@ -30,33 +32,38 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 import functools  # noqa: E402
 import re  # noqa: E402
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple  # noqa: E402
 
-import spacy  # noqa: E402
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult  # noqa: E402
 from presidio_analyzer.nlp_engine import NlpEngineProvider  # noqa: E402
 from presidio_analyzer.predefined_recognizers import (  # noqa: E402
     IbanRecognizer,
     IpRecognizer,
-    PhoneRecognizer,
+    SpacyRecognizer,
     UkNinoRecognizer,
     UsSsnRecognizer,
 )
 from presidio_anonymizer import AnonymizerEngine  # noqa: E402
 from presidio_anonymizer.entities import ConflictResolutionStrategy  # noqa: E402
 
-from bot import settings  # noqa: E402
 from bot.bounded_text import BoundedTokenizer, TextBounds, pieces  # noqa: E402
 from bot.policy import PolicyError, Redaction, current_policy  # noqa: E402
+from bot.privacy.ner import require_model  # noqa: E402
+from bot.privacy.ner.generator import LABELS as NER_LABELS  # noqa: E402
 from bot.privacy.recognizers import candor_recognizers  # noqa: E402
+from bot.privacy.recognizers.word_lists import word_list  # noqa: E402
 
 LANGUAGE = "en"
 # Text without a letter or a digit cannot name anyone; skipping it saves a Presidio call.
 _MAY_HOLD_PERSONAL_DATA = re.compile(r"[^\W_]")
+# A placeholder already stored in place of personal data ("<PHONE_NUMBER>").
+PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*>")
+NER_RECOGNIZER = SpacyRecognizer.__name__
+_DATE_WORD = re.compile(r"[^\W_]+")
+_DATE_WORDS = frozenset(word.lower() for word in (*word_list("months"), *word_list("weekdays"), "of", "the"))
+_NUMBER_OR_ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)?")
 # How much text Presidio analyses at once (chosen with `candor bench-inputs`). Each piece is
 # analysed with up to `context_chars` of the text on either side, so personal data that crosses a
 # cut is seen whole by one of the two pieces, with the words before it that raise its score.
@@ -118,7 +125,11 @@ class Redactor:
         results = self.analyzer.analyze(
             text=text, language=LANGUAGE, entities=self.entities, score_threshold=self.score_threshold
         )
-        return [result for result in map(_without_surrounding_space(text), results) if result.end > result.start]
+        trim = _without_surrounding_space(text)
+        results = [result for result in map(trim, results) if result.end > result.start]
+        # The NER model's findings, cut back where a pattern recognizer found something, are trimmed again.
+        results = [trim(result) for result in _deferring_to_patterns(_outside_placeholders(text, results))]
+        return [result for result in results if result.end > result.start and not _a_date(text, result)]
 
     def _replace(self, text: str, results: List[RecognizerResult]) -> RedactedText:
         """Each finding replaced by its type; `results` are in `text`'s coordinates."""
@@ -186,6 +197,67 @@ def _without_surrounding_space(text: str) -> Callable[[RecognizerResult], Recogn
     return trim
 
 
+def _outside_placeholders(text: str, results: List[RecognizerResult]) -> List[RecognizerResult]:
+    """Findings with something besides placeholders in them: "<PHONE_NUMBER>" is what was stored,
+    not a name, so text redacted once comes out of redaction unchanged."""
+    if "<" not in text:
+        return results
+    outside = PLACEHOLDER.sub(lambda match: " " * len(match.group()), text)
+    return [r for r in results if _MAY_HOLD_PERSONAL_DATA.search(outside[r.start : r.end])]
+
+
+def _deferring_to_patterns(results: List[RecognizerResult]) -> List[RecognizerResult]:
+    """The NER model's findings, less what a pattern or checksum recognizer found.
+
+    The model knows names and addresses, not "QQ 12 34 56 C" or an email in a run of dashes;
+    where a recognizer that knows the shape found some of the same text, its type is the one
+    stored there, and the model's finding keeps the parts outside it.
+    """
+    patterns = sorted((r for r in results if _recognizer(r) != NER_RECOGNIZER), key=lambda r: r.start)
+    kept = list(patterns)
+    for result in results:
+        if _recognizer(result) != NER_RECOGNIZER:
+            continue
+        start = result.start
+        for pattern in patterns:
+            if pattern.start < result.end and start < pattern.end:
+                if pattern.start > start:
+                    kept.append(_part(result, start, pattern.start))
+                start = max(start, pattern.end)
+        if start < result.end:
+            kept.append(_part(result, start, result.end))
+    return kept
+
+
+def _part(result: RecognizerResult, start: int, end: int) -> RecognizerResult:
+    return RecognizerResult(
+        result.entity_type, start, end, result.score, result.analysis_explanation, result.recognition_metadata
+    )
+
+
+def _a_date(text: str, result: RecognizerResult) -> bool:
+    """Whether the NER model took a date or a number for a place or a person: "01 January 2000",
+    "Jan 5th", "13, 2000".
+
+    Every word is a number, an ordinal, a month or a weekday (`words/months.txt`, `weekdays.txt`),
+    with at least one number and one word.
+    A date says when, never who or where, and dates must stay for explanations.
+    """
+    if _recognizer(result) != NER_RECOGNIZER:
+        return False
+    words = _DATE_WORD.findall(text[result.start : result.end].lower())
+    if not any(character.isalpha() for character in text[result.start : result.end]):
+        return True  # "13, 2000", "15.99": a name or a street has letters
+    # A number and a month or a day: "May" or "June" alone may well be someone's name.
+    return any(word[0].isdigit() for word in words) and any(not word[0].isdigit() for word in words) and all(
+        word in _DATE_WORDS or _NUMBER_OR_ORDINAL.fullmatch(word) for word in words
+    )
+
+
+def _recognizer(result: RecognizerResult) -> Optional[str]:
+    return (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
+
+
 def _position(finding: Finding) -> Tuple[int, int]:
     return finding.start, finding.end
 
@@ -237,55 +309,34 @@ def _replacement_pieces(
         start = cut
 
 
-def presidio_recognizers(phone_regions: Sequence[str]) -> List[EntityRecognizer]:
-    """Presidio's own recognizers for the identifiers every shop sees (emails and cards: see recognizers)."""
+def presidio_recognizers() -> List[EntityRecognizer]:
+    """Presidio's own recognizers for the identifiers every shop sees (emails, cards and phone
+    numbers: see recognizers). Presidio's phone recognizer is not among them: Candor's phone
+    recognizers find every number it finds, in any region, and it cost most of the time spent on
+    a long text full of numbers (`candor bench-inputs`)."""
     return [
-        PhoneRecognizer(supported_regions=tuple(phone_regions)),
-        IbanRecognizer(),
+        # Typed in lower case too ("gb82west1234..."); the checksum is computed in capitals either way.
+        IbanRecognizer(regex_flags=re.DOTALL | re.MULTILINE | re.IGNORECASE),
         UsSsnRecognizer(),
         UkNinoRecognizer(),
         IpRecognizer(),
     ]
 
 
-def blank_pipeline(folder: Optional[Path] = None) -> Path:
-    """A blank English spaCy pipeline on disk (made on first use), for Presidio to load by path.
-
-    Written to a temporary folder and renamed into place, so two processes starting together
-    never load a half-written pipeline.
-    """
-    folder = folder or settings.VAR_DIR / "spacy" / f"en-blank-{spacy.__version__}"
-    if (folder / "config.cfg").is_file():
-        return folder
-    from spacy.lookups import Lookups
-
-    nlp = spacy.blank(LANGUAGE)
-    lemmas = Lookups()
-    lemmas.add_table("lemma_lookup", {})  # no entries: every word is its own lemma
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize(lookups=lemmas)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    nlp.to_disk(staging)
-    try:
-        staging.rename(folder)
-    except OSError:  # another process got there first
-        shutil.rmtree(staging, ignore_errors=True)
-    return folder
-
-
-def build_redactor(policy: Redaction, pipeline: Optional[Path] = None, bounds: Optional[TextBounds] = None) -> Redactor:
-    """A redactor for `policy`: Presidio's and Candor's recognizers on a blank spaCy pipeline, reading
-    long texts in the pieces the policy sets (or `bounds`)."""
+def build_redactor(policy: Redaction, model: Optional[Path] = None, bounds: Optional[TextBounds] = None) -> Redactor:
+    """A redactor for `policy`: Presidio's and Candor's recognizers, and Candor's NER model (the
+    one trained for the current inputs, or `model`), reading long texts in the pieces the policy
+    sets (or `bounds`). Raises `NerModelMissing` if the model has not been trained."""
     bounds = bounds or TextBounds(
         max_piece_chars=policy.max_piece_chars, max_run_chars=policy.max_run_chars, context_chars=policy.context_chars
     )
     nlp_engine = NlpEngineProvider(
         nlp_configuration={
             "nlp_engine_name": "spacy",
-            "models": [{"lang_code": LANGUAGE, "model_name": str(blank_pipeline(pipeline))}],
-            # The blank pipeline has no NER: no model labels to map, score down or ignore.
+            "models": [{"lang_code": LANGUAGE, "model_name": str(require_model(model))}],
+            # The model's labels are Presidio's entity names already; none is scored down.
             "ner_model_configuration": {
-                "model_to_presidio_entity_mapping": {},
+                "model_to_presidio_entity_mapping": {label: label for label in NER_LABELS},
                 "low_score_entity_names": [],
                 "labels_to_ignore": [],
             },
@@ -294,7 +345,11 @@ def build_redactor(policy: Redaction, pipeline: Optional[Path] = None, bounds: O
     nlp = nlp_engine.get_nlp(LANGUAGE)
     nlp.tokenizer = BoundedTokenizer(nlp.tokenizer, bounds.max_run_chars)
     registry = RecognizerRegistry(
-        recognizers=[*presidio_recognizers(policy.phone_regions), *candor_recognizers()],
+        recognizers=[
+            *presidio_recognizers(),
+            *candor_recognizers(),
+            SpacyRecognizer(supported_language=LANGUAGE, supported_entities=list(NER_LABELS)),
+        ],
         supported_languages=[LANGUAGE],
     )
     analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE])

@@ -35,6 +35,18 @@ DRAMA_RANGE_PHONE_NUMBERS = [
     ("you can reach me at (07700) 900 123", "7700900123"),
     ("my landline is 01632 960123", "1632960123"),
 ]
+PHONE_NUMBERS_AS_TYPED = [
+    ("call me on 087 123 4567", "0871234567"),
+    ("my mobile is 06 12 34 56 78", "0612345678"),
+    ("ring 0412 345 678 after six", "0412345678"),
+    ("it's 098765 43210", "09876543210"),
+    ("reach me at (415) 555-0123 x204", "4155550123"),
+    ("whatsapp +234 803 123 4567", "8031234567"),
+    ("my number is 98765 43210", "9876543210"),
+    ("call 030/12345678", "03012345678"),
+    ("tel 0044 7911 123456", "7911123456"),
+    ("text me: +44 7911 1234567", "79111234567"),
+]
 SORT_CODES = [
     ("my sort code is 12-34-56", "123456"),
     ("sort code 12 34 56", "123456"),
@@ -114,6 +126,13 @@ def test_a_drama_range_phone_number_is_never_stored(database: str, redactor: Red
     assert_not_stored(store_message(database, redactor, message), identifier)
 
 
+@pytest.mark.parametrize("message, identifier", PHONE_NUMBERS_AS_TYPED)
+def test_a_phone_number_in_the_format_of_any_country_is_never_stored(
+    database: str, redactor: Redactor, message: str, identifier: str
+) -> None:
+    assert_not_stored(store_message(database, redactor, message), identifier)
+
+
 @pytest.mark.parametrize("message, identifier", SORT_CODES)
 def test_a_sort_code_is_never_stored(database: str, redactor: Redactor, message: str, identifier: str) -> None:
     assert_not_stored(store_message(database, redactor, message), identifier)
@@ -134,6 +153,14 @@ def test_a_national_insurance_number_with_any_prefix_is_never_stored(
     database: str, redactor: Redactor, message: str, identifier: str
 ) -> None:
     assert_not_stored(store_message(database, redactor, message), identifier)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["cancel order 113542617735902", "order 3707955617 never came", "where is purchase 00123456789", "call me about order 104502"],
+)
+def test_other_shops_long_order_numbers_are_stored_as_typed(database: str, redactor: Redactor, message: str) -> None:
+    assert message in store_message(database, redactor, message)
 
 
 def test_order_numbers_prices_and_delivery_dates_are_stored_as_typed(database: str, redactor: Redactor) -> None:

@@ -22,5 +22,15 @@ class CardNumberRecognizer(CreditCardRecognizer):
         Pattern("card number in American Express groups", r"\b\d{4}[ -]\d{6}[ -]\d{4,5}\b", 0.3),
     ]
 
+    # Payment cards begin with 2 to 6 (Mastercard, American Express, Diners, JCB, Visa, Maestro,
+    # Discover, UnionPay), or 1800 (JCB's 15-digit cards); a long number that begins otherwise
+    # (another shop's order number "113542617735902") is no card a customer pays with.
+    ISSUER_PREFIXES = ("2", "3", "4", "5", "6", "1800")
+
     def __init__(self, patterns: Optional[List[Pattern]] = None, context: Optional[List[str]] = None) -> None:
         super().__init__(patterns=patterns or self.PATTERNS, context=context)
+
+    def validate_result(self, pattern_text: str) -> Optional[bool]:
+        if not pattern_text.lstrip().startswith(self.ISSUER_PREFIXES):
+            return False
+        return super().validate_result(pattern_text)

@@ -1,0 +1,87 @@
+"""The redaction NER model's training data and its cache.
+
+The model is trained from generated messages (`bot.privacy.ner.generator`) and stored under a
+fingerprint of what it learns from, so that `make train` rebuilds it exactly when that changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Dict
+
+import yaml
+
+from bot.privacy.ner import fingerprint
+from bot.privacy.ner.generator import LABELS, PERSON, STREET_ADDRESS, Settings, generate
+from bot.privacy.ner.training import POLICY_FILE
+
+TEMPLATES = Path("bot/privacy/ner/templates.yml")
+CATEGORIES: Dict[str, float] = {
+    category: 1.0 for category in yaml.safe_load(TEMPLATES.read_text(encoding="utf-8"))["templates"]
+}
+SETTINGS = Settings(
+    seed=7,
+    categories=CATEGORIES,
+    name_locales={"en_GB": 1, "en_IN": 1, "vi_VN": 1},
+    address_locales={"en_GB": 1, "en_US": 1},
+    name_shapes={"given_and_surname": 1, "given_only": 1},
+    lower_case_share=0.5,
+    typo_rate=0.03,
+    strip_accents_share=0.4,
+    join_share=0.2,
+)
+
+
+def test_the_same_settings_give_the_same_messages() -> None:
+    assert generate(TEMPLATES, SETTINGS, 50) == generate(TEMPLATES, SETTINGS, 50)
+    assert generate(TEMPLATES, SETTINGS, 50) != generate(TEMPLATES, dataclasses.replace(SETTINGS, seed=8), 50)
+
+
+def test_every_labelled_span_is_a_name_or_an_address_inside_its_message() -> None:
+    messages = generate(TEMPLATES, SETTINGS, 400)
+
+    for message in messages:
+        for start, end, label in message.entities:
+            span = message.text[start:end]
+            assert label in LABELS
+            assert 0 <= start < end <= len(message.text)
+            assert span == span.strip() and any(character.isalpha() for character in span), (message.text, span)
+    labels = {label for message in messages for _, _, label in message.entities}
+    assert labels == {PERSON, STREET_ADDRESS}
+    assert any(not message.entities for message in messages), "messages that name nobody are learnt too"
+
+
+def test_a_date_followed_by_more_words_is_never_labelled() -> None:
+    weights = {category: float(category == "numbers_and_dates") for category in CATEGORIES}
+    only_dates = dataclasses.replace(SETTINGS, categories=weights, join_share=0.0)
+
+    assert [message.text for message in generate(TEMPLATES, only_dates, 200) if message.entities] == []
+
+
+def policy_with(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    policy = yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
+    edit(policy)
+    path = tmp_path / "policy.yml"
+    path.write_text(yaml.safe_dump(policy, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_new_threshold_or_changelog_entry_does_not_retrain_the_model(tmp_path: Path) -> None:
+    def new_version(policy: dict) -> None:
+        policy["version"] += 1
+        policy["changelog"].insert(0, {"version": policy["version"], "date": "2027-01-01", "changes": ["A new threshold."]})
+        policy["distress"]["thresholds"]["self_harm"] = 0.35
+
+    unchanged = policy_with(tmp_path, lambda policy: None)
+
+    assert fingerprint(policy_file=policy_with(tmp_path, new_version)) == fingerprint(policy_file=unchanged)
+
+
+def test_a_new_sentence_the_assistant_says_retrains_the_model(tmp_path: Path) -> None:
+    unchanged = fingerprint(policy_file=policy_with(tmp_path, lambda policy: None))
+
+    def new_notice(policy: dict) -> None:
+        policy["notices"]["ai_disclosure"]["text"] = "Hello, I am Fernleaf Home's automated assistant, a computer program."
+
+    assert fingerprint(policy_file=policy_with(tmp_path, new_notice)) != unchanged
