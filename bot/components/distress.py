@@ -87,11 +87,16 @@ class DistressDetector(GraphComponent, IntentClassifier):
             # `candor eval-distress --cross-validate`.
             "design": "ngrams",
             # ngrams: n-gram lengths in characters (inside words) and in words, the inverse of the
-            # regularisation strength, and how many training messages an n-gram must appear in.
+            # regularisation strength, how many training messages an n-gram must appear in, and
+            # the class weighting.
             "char_ngrams": [2, 5],
             "word_ngrams": [1, 2],
             "regularisation": 10.0,
             "min_count": 2,
+            # How far each category's few examples are weighted up to count as much as the many
+            # `none` ones: 1 is fully balanced, 0 weighs every message the same. Half-way, chat
+            # unlike the training messages no longer leans towards distress (cross-validated).
+            "class_balance": 0.5,
             # bow and ensemble: passes over the data and the longest word n-gram.
             "epochs": 12,
             "ngram_size": 2,

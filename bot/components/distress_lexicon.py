@@ -121,7 +121,7 @@ class DistressLexicon:
                     for name, entry in categories.items()
                 },
                 scores={name: float(entry["score"]) for name, entry in categories.items()},
-                idioms=[str(idiom) for idiom in raw.get("idioms") or []],
+                idioms=[p for idiom in raw.get("idioms") or [] for p in expand(str(idiom), slots)],
                 negations=[str(word) for word in raw["negations"]],
                 negation_window=int(raw["negation_window"]),
                 clause_breaks=[str(word) for word in raw.get("clause_breaks") or []],

@@ -40,6 +40,11 @@ def shipped() -> Dict[str, Any]:
     return yaml.safe_load(SHIPPED_POLICY.read_text(encoding="utf-8"))
 
 
+# The self-harm threshold as shipped; the tests change it to 0.35, whatever it is today.
+SHIPPED_SELF_HARM = shipped()["distress"]["thresholds"]["self_harm"]
+assert SHIPPED_SELF_HARM != 0.35
+
+
 def as_version_1(data: Dict[str, Any]) -> None:
     """The shipped policy as it might have been before version 2: 60-day retention, no 999 line."""
     data["version"] = 1
@@ -114,7 +119,7 @@ def test_a_changed_threshold_is_named_by_its_dotted_path_with_both_values() -> N
     old, new = shipped(), shipped()
     new["distress"]["thresholds"]["self_harm"] = 0.35
 
-    assert diff_documents(old, new) == [Change("distress.thresholds.self_harm", CHANGED, 0.4, 0.35)]
+    assert diff_documents(old, new) == [Change("distress.thresholds.self_harm", CHANGED, SHIPPED_SELF_HARM, 0.35)]
 
 
 def test_an_added_crisis_resource_is_one_addition_even_in_the_middle_of_the_list() -> None:
@@ -274,7 +279,7 @@ def test_diff_shows_the_changelog_and_every_change_since_the_last_recorded_versi
     assert out.startswith("Policy version 2 (audit trail record 1, ")
     assert "→ version 3 (current " in out
     assert "Lowered the self-harm threshold: reviews found missed messages." in out
-    assert "changed  distress.thresholds.self_harm: 0.4 → 0.35" in out
+    assert f"changed  distress.thresholds.self_harm: {SHIPPED_SELF_HARM} → 0.35" in out
     assert 'added    distress.crisis_resources[3]: {"how": "call 0300 123 3393", "name": "Mind"}' in out
     assert 'removed  handoff.hours.weekly.saturday (was ["10:00:00", "16:00:00"])' in out
 
@@ -306,7 +311,7 @@ def test_diff_as_json_lists_changes_with_paths_and_values(trail, write_policy, m
     assert main(["policy", "diff", "2", "current", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["old"]["record"], data["new"]["version"], data["findings"]) == (1, 3, [])
-    assert {"path": "distress.thresholds.self_harm", "kind": "changed", "old": 0.4, "new": 0.35} in data["changes"]
+    assert {"path": "distress.thresholds.self_harm", "kind": "changed", "old": SHIPPED_SELF_HARM, "new": 0.35} in data["changes"]
 
 
 def test_diff_with_nothing_recorded_says_there_is_nothing_to_compare(trail, capsys) -> None:

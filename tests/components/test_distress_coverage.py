@@ -22,6 +22,7 @@ COLUMBIA_SCALE: Dict[str, List[str]] = {
     "a wish to be dead": [
         "Most days I wish I were dead, if I'm honest.",
         "I keep hoping I'll fall asleep one night and that will be the end of me",
+        "tbh i just wanna unalive, everything is too much",
     ],
     "thoughts of suicide without a method": [
         "I've been having thoughts about suicide again this week",
@@ -46,6 +47,7 @@ COLUMBIA_SCALE: Dict[str, List[str]] = {
     "self-injury, past or present": [
         "I cut my arms again last night and they're still bleeding",
         "been hurting myself with a lighter whenever it all gets too much",
+        "I cut myself on purpose again after work",
     ],
     "a farewell": [
         "This is my last message to anyone. Thank you for everything and goodbye forever",
@@ -121,6 +123,10 @@ FIGURES_OF_SPEECH = [
     "the parcel tracking page is a dead link",
     "I'm dead tired but really pleased with the new mattress",
     "the instructions for this shelf are torture, any video guides?",
+    "the hoover gave up the ghost after a fortnight, can it be repaired?",
+    "my husband will kill me if this rug isn't here before his mother visits",
+    "the bluetooth speaker was DOA, not a flicker of light",
+    "I'm skint till the end of the month so I'll wait for the sale",
 ]
 
 

@@ -45,6 +45,19 @@ def test_a_phrase_affirmed_after_being_denied_still_counts() -> None:
     assert "self_harm" in scores("I'm not suicidal. Actually I am suicidal")
 
 
+def test_hurting_oneself_on_something_is_an_accident_and_on_purpose_is_self_harm() -> None:
+    assert scores("I cut myself on the edge of your shelf") == {}
+    assert scores("I hurt myself on it, the corner is sharp") == {}
+    assert set(scores("I cut myself on purpose again last night")) == {"self_harm"}
+
+
+def test_a_phrase_whose_denial_is_the_warning_sign_is_asked_about() -> None:
+    reading = LEXICON.read(NLP.make_doc("I won't go on living like this"))
+
+    assert reading.scores == {}
+    assert reading.asks
+
+
 def test_a_possessive_makes_it_about_something_else() -> None:
     assert scores("I lost my son's bus pass") == {}
     assert scores("I lost my son in the spring") == {"bereavement": 0.9}

@@ -58,7 +58,8 @@ def test_scores_are_scikit_learns_probabilities(model: NgramModel) -> None:
     vectorizers = settings.vectorizers()
     vectors = hstack([vectorizer.fit_transform(texts) for vectorizer in vectorizers]).tocsr()
     reference = LogisticRegression(
-        C=settings.regularisation, class_weight="balanced", multi_class="multinomial", max_iter=3000, random_state=settings.seed
+        C=settings.regularisation, class_weight=settings.class_weights(list(labels)), multi_class="multinomial",
+        max_iter=3000, random_state=settings.seed,
     ).fit(vectors, labels)
     probes = [probe for probe in PROBES if probe != "😭"]  # no known n-gram: scikit-learn gives the prior, we give 0
 
@@ -68,6 +69,18 @@ def test_scores_are_scikit_learns_probabilities(model: NgramModel) -> None:
         found = model.scores([NLP.make_doc(probe)])[0]
         by_class = dict(zip(reference.classes_, row))
         assert found == pytest.approx({category: by_class[category] for category in DISTRESS_CATEGORIES}, abs=1e-5)
+
+
+def test_class_balance_weighs_classes_from_equal_per_class_to_equal_per_message() -> None:
+    labels = ["none"] * 6 + ["self_harm"] * 2
+
+    balanced = Settings(class_balance=1.0).class_weights(labels)
+    plain = Settings(class_balance=0.0).class_weights(labels)
+    between = Settings(class_balance=0.5).class_weights(labels)
+
+    assert balanced["none"] * 6 == pytest.approx(balanced["self_harm"] * 2), "each class weighs the same in all"
+    assert plain == {"none": 1.0, "self_harm": 1.0}, "each message weighs the same"
+    assert plain["self_harm"] < between["self_harm"] < balanced["self_harm"]
 
 
 def test_a_message_with_no_known_ngram_scores_zero(model: NgramModel) -> None:
