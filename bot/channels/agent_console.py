@@ -239,9 +239,13 @@ class AgentConsoleChannel(InputChannel):
 
 
 async def _worded_for(request: Request, conversation_id: str, response_name: str, **values: Any) -> str:
-    """A domain response in the words the customer's accessibility mode calls for (the NLG's choice)."""
+    """A domain response in the words the customer's accessibility mode calls for (the NLG's choice).
+
+    Read under the conversation's lock, like any turn: a turn still being saved is read whole.
+    """
     rasa_agent = request.app.ctx.agent
-    tracker = await rasa_agent.processor.fetch_tracker_with_initial_session(conversation_id)
+    async with rasa_agent.lock_store.lock(conversation_id):
+        tracker = await rasa_agent.processor.fetch_tracker_with_initial_session(conversation_id)
     message = await rasa_agent.nlg.generate(response_name, tracker, "agent_console", **values) or {}
     return message.get("text") or ""
 

@@ -35,9 +35,12 @@ def answering_choices_by_number(on_new_message: OnNewMessage) -> OnNewMessage:
 
 
 async def _payload_for(message: UserMessage) -> Any:
+    """The payload of the button the number picks, read under the conversation's lock so that a
+    turn still being saved (its buttons already shown) is read whole."""
     try:
         agent = Sanic.get_app().ctx.agent
-        tracker = await agent.tracker_store.retrieve(message.sender_id)
+        async with agent.lock_store.lock(message.sender_id):
+            tracker = await agent.tracker_store.retrieve(message.sender_id)
     except Exception:  # no app or no tracker yet: the number is taken as typed
         logger.debug("No conversation to read choices from for %s.", message.sender_id)
         return None

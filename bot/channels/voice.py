@@ -365,8 +365,11 @@ def checked_voice_request(request: Request, limits: VoiceSettings) -> "tuple[str
 
 
 async def _tracker_of(sender: str) -> Any:
+    """The caller's conversation, read under its lock, so a turn still being saved is read whole."""
     try:
-        return await Sanic.get_app().ctx.agent.tracker_store.retrieve(sender)
+        agent = Sanic.get_app().ctx.agent
+        async with agent.lock_store.lock(sender):
+            return await agent.tracker_store.retrieve(sender)
     except Exception:  # no app or no store (a unit test): the conversation is new
         logger.debug("No conversation to read for %s.", sender)
         return None

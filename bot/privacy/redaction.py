@@ -62,6 +62,8 @@ _MAY_HOLD_PERSONAL_DATA = re.compile(r"[^\W_]")
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*>")
 NER_RECOGNIZER = SpacyRecognizer.__name__
 _DATE_WORD = re.compile(r"[^\W_]+")
+# A name in code: words joined by underscores ("order_history").
+_IDENTIFIER = re.compile(r"(?<![^\W_])[^\W_]+(?:_[^\W_]+)+(?![^\W_])")
 _DATE_WORDS = frozenset(word.lower() for word in (*word_list("months"), *word_list("weekdays"), "of", "the"))
 _NUMBER_OR_ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)?")
 # How much text Presidio analyses at once (chosen with `candor bench-inputs`). Each piece is
@@ -129,7 +131,10 @@ class Redactor:
         results = [result for result in map(trim, results) if result.end > result.start]
         # The NER model's findings, cut back where a pattern recognizer found something, are trimmed again.
         results = [trim(result) for result in _deferring_to_patterns(_outside_placeholders(text, results))]
-        return [result for result in results if result.end > result.start and not _a_date(text, result)]
+        return [
+            result for result in results
+            if result.end > result.start and not _a_date(text, result) and not _an_identifier(text, result)
+        ]
 
     def _replace(self, text: str, results: List[RecognizerResult]) -> RedactedText:
         """Each finding replaced by its type; `results` are in `text`'s coordinates."""
@@ -252,6 +257,15 @@ def _a_date(text: str, result: RecognizerResult) -> bool:
     return any(word[0].isdigit() for word in words) and any(not word[0].isdigit() for word in words) and all(
         word in _DATE_WORDS or _NUMBER_OR_ORDINAL.fullmatch(word) for word in words
     )
+
+
+def _an_identifier(text: str, result: RecognizerResult) -> bool:
+    """Whether the NER model took a name in code for a person: "order_history", "self_harm".
+
+    Audit records and explanations quote the policy's and the domain's own names, and people's
+    names and streets are not written with underscores.
+    """
+    return _recognizer(result) == NER_RECOGNIZER and _IDENTIFIER.search(text[result.start : result.end]) is not None
 
 
 def _recognizer(result: RecognizerResult) -> Optional[str]:

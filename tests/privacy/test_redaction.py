@@ -269,3 +269,10 @@ def test_any_long_text_can_be_redacted_without_error(redactor: Redactor, text: s
     redacted = redactor.redact(text)
 
     assert all(0 <= finding.start < finding.end <= len(text) for finding in redacted.findings)
+
+
+@pytest.mark.parametrize("name_in_code", ["order_history", "self_harm", "contact_human_agent"])
+def test_a_name_in_code_is_never_taken_for_a_person(redactor: Redactor, name_in_code: str) -> None:
+    # Audit records quote the policy's purposes and the domain's intents.
+    assert redactor.redact_text(name_in_code) == name_in_code
+    assert redactor.redact_text(f"purpose {name_in_code}, agreed") == f"purpose {name_in_code}, agreed"
