@@ -59,7 +59,7 @@ from bot.ownership import forget_conversation
 from bot.policy import current_policy
 from bot.privacy.live_values import LiveValue, LiveValues
 from bot.privacy.redaction import Redactor, default_redactor
-from bot.privacy.stored_text import REDACTION_FAILED, Conversation, SlotTypes, StoredText, shop_details
+from bot.privacy.stored_text import REDACTION_FAILED, Conversation, KnownValues, SlotTypes, StoredText, shop_details
 
 logger = logging.getLogger(__name__)
 
@@ -208,19 +208,17 @@ class CandorTrackerStore(SQLTrackerStore):
                 return whole[field]
             if text not in memo:
                 try:
-                    memo[text], found = self.stored_text.redact_and_find(text, known, keep_shop_details)
+                    memo[text], found = self.stored_text.redact_and_find(text, saving.known, keep_shop_details)
                     if isinstance(event, UserUttered) and text == event.text:
-                        saving.found.update(found)
+                        saving.add_found(found)
                 except Exception as error:  # noqa: BLE001 - whatever failed, the text is not stored
                     failures.append(type(error).__name__)
                     memo[text] = REDACTION_FAILED
             return memo[text]
 
-        known = conversation.known.plus(saving.found)
         if isinstance(event, UserUttered) and event.text:
             # The customer's words first: what they hold is then replaced in the parse data too.
             redact("text", event.text)
-            known = conversation.known.plus(saving.found)
         data = redacted_event_data(event.as_dict(), redact)
         if failures:
             logger.error(
@@ -295,6 +293,19 @@ class _Saving:
     # What the recognizers found in the customer's messages so far (value → type), replaced in
     # the events after them: an entity or a slot that holds a value the message held.
     found: Dict[str, str] = field(default_factory=dict)
+    _known: Optional[KnownValues] = None
+
+    @property
+    def known(self) -> KnownValues:
+        """The conversation's personal values and this save's finds; rebuilt only after a new find."""
+        if self._known is None:
+            self._known = self.conversation.known.plus(self.found)
+        return self._known
+
+    def add_found(self, found: Dict[str, str]) -> None:
+        if found.items() - self.found.items():
+            self.found.update(found)
+            self._known = None
 
 
 _WATCH: ContextVar[Optional[StorageWatch]] = ContextVar("candor_storage_watch", default=None)
