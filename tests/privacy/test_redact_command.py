@@ -67,9 +67,9 @@ LABELLED = [
         ],
     },
     {
-        # No house number, so not recognised as an address: a miss.
-        "full_text": "Deliver it to the corner of Mill Lane and Quay Road please.",
-        "spans": [{"entity_type": "STREET_ADDRESS", "start_position": 14, "end_position": 51}],
+        # Part of the span is replaced (the email in it), the rest survives: a miss, whatever the model.
+        "full_text": "Leave it with ada@example.com at the back door, thanks.",
+        "spans": [{"entity_type": "STREET_ADDRESS", "start_position": 14, "end_position": 46}],
     },
     {"full_text": "It was a lovely day in Ashcombe.", "spans": [{"entity_type": "GPE", "start_position": 23, "end_position": 31}]},
 ]
