@@ -54,18 +54,14 @@ validate: install
 
 # Conversation tests (data/tests): every prediction must be right, or the run fails. They run
 # again with the plain and screen-reader modes set: a mode may change wording, never a decision.
+# `candor test-conversations` loads the model once for the three runs.
 test-conversations: install train
-	$(RASA) test core --model $$($(BIN)/python -c 'from bot.model import model_path; print(model_path())') \
-		--stories data/tests --out var/results/conversations --fail-on-prediction-errors --no-plot
-	@for mode in plain screen_reader; do \
-		$(BIN)/python -m accessibility.mode_stories $$mode var/tests/$$mode && \
-		$(RASA) test core --model $$($(BIN)/python -c 'from bot.model import model_path; print(model_path())') \
-			--stories var/tests/$$mode --out var/results/conversations-$$mode --fail-on-prediction-errors --no-plot \
-			|| exit 1; \
-	done
+	$(CANDOR) test-conversations
 
+# Two processes (pytest-xdist); the tests that need the running servers all go to one of them.
+TEST_PROCESSES ?= 2
 test-python: install train
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup
 
 # The long versions of the fuzz and load tests that `make test` runs briefly (tests/security):
 # many more generated requests per route, and ten minutes of customers served beside a flood.

@@ -2,8 +2,8 @@
 
 `python -m accessibility.mode_stories plain var/tests/plain` copies every test story in
 `data/tests/` with the mode set right after the customer's first message (as a channel's metadata
-would set it). `make test-conversations` runs the copies for plain and screen-reader modes with the
-same model and the same expectations as the originals.
+would set it). `candor test-conversations` (in `make test`) runs the copies for plain and
+screen-reader modes with the same model and the same expectations as the originals.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import hashlib
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 import rasa
 
@@ -54,11 +54,14 @@ def model_path() -> Path:
     return MODELS_DIR / f"candor-{fingerprint()[:16]}.tar.gz"
 
 
-def train(force: bool = False) -> Path:
-    """Train unless a model for exactly these inputs exists; returns the model's path."""
+def start_training(force: bool = False) -> Optional["subprocess.Popen[bytes]"]:
+    """Start `rasa train` in its own process unless a model for exactly these inputs exists.
+
+    It runs beside the NER model's training (`candor train`): each uses about one core.
+    """
     path = model_path()
     if path.exists() and not force:
-        return path
+        return None
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", str(CONFIG),
@@ -67,5 +70,4 @@ def train(force: bool = False) -> Path:
         "--out", str(MODELS_DIR),
         "--fixed-model-name", path.name.removesuffix(".tar.gz"),
     ]
-    subprocess.run(command, cwd=PROJECT_ROOT, check=True)
-    return path
+    return subprocess.Popen(command, cwd=PROJECT_ROOT)

@@ -14,6 +14,20 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Lone surrogates in a report (tests send them on purpose) escaped, so pytest-xdist can send it."""
+    outcome = yield
+    report = outcome.get_result()
+    report.sections = [(title, printable(content)) for title, content in report.sections]
+    if report.longrepr is not None and printable(str(report.longrepr)) != str(report.longrepr):
+        report.longrepr = printable(str(report.longrepr))
+
+
+def printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 @pytest.fixture
 def shop_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A seeded SQLite shop database of this test's own, used by every `open_session()`."""
@@ -40,7 +54,10 @@ def conversation_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 POSTGRES_URL = os.environ.get("CANDOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("CANDOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Tests may run in several processes (pytest-xdist's workers gw0, gw1, ...): each empties a Redis
+# database of its own, counting down from 15.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("CANDOR_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - WORKER % 8}")
 
 
 @contextmanager

@@ -27,15 +27,52 @@ from bot.launcher import Launch, LaunchError, Servers
 from bot.ownership import CONVERSATION_HEADER, SECRET_HEADER, conversation_id
 from bot.store.seed import init_database
 
-# Numbers a run measured (fuzz cases, load latencies), printed once at the end of the run.
-MEASURED: List[str] = []
+# Numbers a run measured (fuzz cases, load latencies), printed once at the end of the run. Tests
+# may run in several processes (`make test` uses pytest-xdist), so each writes what it measured to a
+# file under its own base temporary folder, which pytest-xdist makes inside the main process's.
+MEASURED_FILE = "measured-by-the-end-to-end-tests.txt"
+SERVERS_GROUP = "servers"
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if MEASURED:
+@pytest.fixture(scope="session")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., None]:
+    """Note lines of numbers to print in the run's summary, whichever process measured them."""
+    path = tmp_path_factory.getbasetemp() / MEASURED_FILE
+
+    def note(*lines: str) -> None:
+        with path.open("a", encoding="utf-8") as file:
+            file.writelines(f"{line}\n" for line in lines)
+
+    return note
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    base = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    files = sorted(base.glob(f"**/{MEASURED_FILE}"))
+    if files:
         terminalreporter.section("measured by the end-to-end tests")
-        for line in MEASURED:
-            terminalreporter.write_line(line)
+        for path in files:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                terminalreporter.write_line(line)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Tests that need the running servers share one process, the production configuration's last.
+
+    The servers' ports are fixed, so with pytest-xdist (`--dist loadgroup`) those tests go to one
+    worker; and since one configuration runs at a time, grouping them starts each one only once.
+    """
+    for item in items:
+        if "running" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(SERVERS_GROUP))
+    items.sort(key=uses_production_configuration)
+
+
+def uses_production_configuration(item: pytest.Item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    callspec = getattr(item, "callspec", None)
+    return "production_candor" in fixtures or (callspec is not None and callspec.params.get("any_candor") == "production")
 
 
 API_TOKEN = "e2e-test-token"

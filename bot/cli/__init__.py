@@ -26,13 +26,14 @@ from bot.cli import (
     report,
     review,
     serve,
+    test_conversations,
     train,
     validate,
 )
 from bot.cli.errors import CommandError
 
 COMMANDS = (
-    train, serve, validate, database, handoffs, data_rights, eval_nlu, eval_distress, redact,
+    train, serve, validate, test_conversations, database, handoffs, data_rights, eval_nlu, eval_distress, redact,
     over_redaction, audit, review, report, policy, lint_responses, bench_voice, bench_inputs,
 )
 

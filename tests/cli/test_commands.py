@@ -22,7 +22,7 @@ SUBCOMMANDS = [
     ["train"], ["serve"], ["shell"], ["validate"], ["db", "init"], ["handoffs", "list"], ["eval-nlu"],
     ["data", "show"], ["data", "export"], ["data", "withdraw"], ["data", "erase"], ["purge"],
     ["audit", "verify"], ["audit", "show"], ["review", "list"], ["review", "label"], ["review", "export"],
-    ["report"], ["policy", "diff"], ["policy", "history"], ["policy", "check"], ["lint-responses"],
+    ["report"], ["test-conversations"], ["policy", "diff"], ["policy", "history"], ["policy", "check"], ["lint-responses"],
 ]
 
 

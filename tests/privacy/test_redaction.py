@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import List, Tuple
 
 import pytest
@@ -210,7 +212,11 @@ def test_personal_data_right_around_a_cut_is_redacted_whole(redactor: Redactor, 
         redacted = redactor.redact_text(text)
 
         assert personal not in redacted, f"leaked at {text.index(personal)}"
-        assert redacted.count(placeholder) == 1, f"not one placeholder at {text.index(personal)}"
+        # Whole: only placeholders where it was (a postcode may get its own), its type among them.
+        # What the model makes of the filler is over-redaction, which `candor eval-redaction` measures.
+        where = re.search(r"my details are (.*?) and ", redacted)
+        assert where and re.fullmatch(r"(<[A-Z_]+>[\s,]*)+", where[1]), f"not placeholders alone at {text.index(personal)}"
+        assert placeholder in where[1]
 
 
 @pytest.mark.parametrize("personal", [personal for personal, _ in LONG_TEXT_DATA if " " in personal])

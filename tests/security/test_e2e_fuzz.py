@@ -23,7 +23,7 @@ import socketio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.running import AGENT_TOKEN, MEASURED, Candor, OneCandorAtATime, embedded_configuration
+from tests.running import AGENT_TOKEN, Candor, OneCandorAtATime, embedded_configuration
 
 EXAMPLES = int(os.environ.get("CANDOR_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
@@ -89,7 +89,7 @@ def in_path(value: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def http(running: OneCandorAtATime) -> Iterator[Callable[..., requests.Response]]:
+def http(running: OneCandorAtATime, measured: Callable[..., None]) -> Iterator[Callable[..., requests.Response]]:
     candor = running.get("embedded", embedded_configuration(running.folder))
     session = requests.Session()
 
@@ -102,8 +102,10 @@ def http(running: OneCandorAtATime) -> Iterator[Callable[..., requests.Response]
     yield call
     session.close()
     total = sum(sum(counts.values()) for counts in TALLY.values())
-    MEASURED.append(f"Fuzz run: {total} HTTP cases across {len(TALLY)} routes, none answered 5xx; by status:")
-    MEASURED.extend(f"  {route}: {dict(sorted(counts.items()))}" for route, counts in sorted(TALLY.items()))
+    measured(
+        f"Fuzz run: {total} HTTP cases across {len(TALLY)} routes, none answered 5xx; by status:",
+        *(f"  {route}: {dict(sorted(counts.items()))}" for route, counts in sorted(TALLY.items())),
+    )
 
 
 @FUZZ

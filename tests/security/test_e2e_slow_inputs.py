@@ -10,13 +10,13 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from typing import Dict
+from typing import Callable, Dict
 
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from tests.running import MEASURED, Candor, Chat
+from tests.running import Candor, Chat
 
 PATHOLOGICAL = {
     "20,000 emoji": "😀" * 20_000,
@@ -47,7 +47,7 @@ def client_at(address: str) -> requests.Session:
 
 @pytest.mark.parametrize("shape", PATHOLOGICAL)
 def test_a_normal_customer_is_answered_in_under_a_second_while_a_pathological_message_is_handled(
-    candor: Candor, chat: Chat, shape: str
+    candor: Candor, chat: Chat, shape: str, measured: Callable[..., None]
 ) -> None:
     message = PATHOLOGICAL[shape]
     chat.say("hello")  # the normal customer's conversation exists already
@@ -70,7 +70,7 @@ def test_a_normal_customer_is_answered_in_under_a_second_while_a_pathological_me
     requests.get(f"{candor.url}/", timeout=60)
     health_seconds = time.monotonic() - health_started
     slow.join()
-    MEASURED.append(
+    measured(
         f"Slow input, {shape}: handled in {outcome['seconds']:.2f} s; meanwhile a normal request took "
         f"{normal_seconds * 1000:.0f} ms and a health check {health_seconds * 1000:.0f} ms"
     )
