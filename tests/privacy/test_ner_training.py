@@ -7,6 +7,9 @@ fingerprint of what it learns from, so that `make train` rebuilds it exactly whe
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Dict
 
@@ -36,6 +39,29 @@ SETTINGS = Settings(
 def test_the_same_settings_give_the_same_messages() -> None:
     assert generate(TEMPLATES, SETTINGS, 50) == generate(TEMPLATES, SETTINGS, 50)
     assert generate(TEMPLATES, SETTINGS, 50) != generate(TEMPLATES, dataclasses.replace(SETTINGS, seed=8), 50)
+
+
+ITALIAN_TOWNS = """
+from faker import Faker
+from bot.privacy.ner.generator import in_a_stable_order
+faker = Faker("it_IT")
+faker.seed_instance(7)
+in_a_stable_order(faker)
+print([faker.city() for _ in range(20)])
+"""
+
+
+def test_the_same_seed_gives_the_same_towns_in_every_process() -> None:
+    # Faker's it_IT towns come from a set, whose order follows each process's string hashing.
+    towns = {
+        subprocess.run(
+            [sys.executable, "-c", ITALIAN_TOWNS], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        ).stdout
+        for hash_seed in ("1", "2")
+    }
+
+    assert len(towns) == 1, towns
 
 
 def test_every_labelled_span_is_a_name_or_an_address_inside_its_message() -> None:

@@ -212,11 +212,12 @@ def test_personal_data_right_around_a_cut_is_redacted_whole(redactor: Redactor, 
         redacted = redactor.redact_text(text)
 
         assert personal not in redacted, f"leaked at {text.index(personal)}"
-        # Whole: only placeholders where it was (a postcode may get its own), its type among them.
-        # What the model makes of the filler is over-redaction, which `candor eval-redaction` measures.
-        where = re.search(r"my details are (.*?) and ", redacted)
-        assert where and re.fullmatch(r"(<[A-Z_]+>[\s,]*)+", where[1]), f"not placeholders alone at {text.index(personal)}"
-        assert placeholder in where[1]
+        # Whole: no part of it survives (a postcode may get a placeholder of its own), and its type
+        # is named. What the model makes of the filler is over-redaction, which
+        # `candor eval-over-redaction` measures.
+        survivors = [part for part in re.findall(r"\w+", personal) if re.search(rf"\b{part}\b", redacted)]
+        assert not survivors, f"{survivors} survived at {text.index(personal)}"
+        assert placeholder in redacted
 
 
 @pytest.mark.parametrize("personal", [personal for personal, _ in LONG_TEXT_DATA if " " in personal])

@@ -362,8 +362,22 @@ class ChatMessageGenerator:
             except AttributeError as error:
                 raise TemplateError(f"Faker has no locale '{locale}' (in config.cfg): {error}") from None
             faker.seed_instance(self.settings.seed * 1_000_003 + zlib.crc32(locale.encode()))
+            in_a_stable_order(faker)
             self._fakers[locale] = faker
         return self._fakers[locale]
+
+
+def in_a_stable_order(faker: Faker) -> None:
+    """Sort the word lists Faker builds from a set, so one seed always gives the same messages.
+
+    it_IT lists its towns from a set, in an order that changes with Python's string hashing
+    (PYTHONHASHSEED differs from process to process): unsorted, two trainings of the same inputs
+    learnt from different messages and made different models.
+    """
+    for provider in faker.get_providers():
+        cities = getattr(provider, "cities", None)
+        if isinstance(cities, list):
+            provider.cities = sorted(cities)
 
 
 def _ordinal(day: int) -> str:
