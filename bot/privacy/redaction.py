@@ -66,6 +66,9 @@ _DATE_WORD = re.compile(r"[^\W_]+")
 _IDENTIFIER = re.compile(r"(?<![^\W_])[^\W_]+(?:_[^\W_]+)+(?![^\W_])")
 _DATE_WORDS = frozenset(word.lower() for word in (*word_list("months"), *word_list("weekdays"), "of", "the"))
 _NUMBER_OR_ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)?")
+# The day of a date, just before a month ("5 January", "5th of January") or just after it ("January 5th").
+_DAY_BEFORE = re.compile(r"(?:^|\W)\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+$", re.IGNORECASE)
+_DAY_AFTER = re.compile(r"\s+\d{1,2}(?:st|nd|rd|th)?\b", re.IGNORECASE)
 # How much text Presidio analyses at once (chosen with `candor bench-inputs`). Each piece is
 # analysed with up to `context_chars` of the text on either side, so personal data that crosses a
 # cut is seen whole by one of the two pieces, with the words before it that raise its score.
@@ -242,7 +245,7 @@ def _part(result: RecognizerResult, start: int, end: int) -> RecognizerResult:
 
 def _a_date(text: str, result: RecognizerResult) -> bool:
     """Whether the NER model took a date or a number for a place or a person: "01 January 2000",
-    "Jan 5th", "13, 2000".
+    "Jan 5th", "13, 2000", or "January" alone in "delivered 5 January".
 
     Every word is a number, an ordinal, a month or a weekday (`words/months.txt`, `weekdays.txt`),
     with at least one number and one word.
@@ -253,7 +256,11 @@ def _a_date(text: str, result: RecognizerResult) -> bool:
     words = _DATE_WORD.findall(text[result.start : result.end].lower())
     if not any(character.isalpha() for character in text[result.start : result.end]):
         return True  # "13, 2000", "15.99": a name or a street has letters
-    # A number and a month or a day: "May" or "June" alone may well be someone's name.
+    if words and all(word in _DATE_WORDS for word in words):
+        # "May" or "June" alone may well be someone's name, but not beside a day: "5 June", "June 5th".
+        before = text[max(0, result.start - 12) : result.start]
+        return bool(_DAY_BEFORE.search(before) or _DAY_AFTER.match(text, result.end))
+    # A number and a month or a day.
     return any(word[0].isdigit() for word in words) and any(not word[0].isdigit() for word in words) and all(
         word in _DATE_WORDS or _NUMBER_OR_ORDINAL.fullmatch(word) for word in words
     )

@@ -7,6 +7,9 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from presidio_analyzer import RecognizerResult
+
+from bot.privacy.redaction import NER_RECOGNIZER, _a_date
 
 from tests.privacy.recognizers.conftest import Found
 
@@ -65,3 +68,21 @@ def test_every_date_of_birth_is_redacted_in_any_layout(found: Found, day: date, 
     written = day.strftime(layout)
 
     assert ("DATE_OF_BIRTH", written) in found(f"my date of birth is {written}")
+
+
+def ner_person(text: str, words: str) -> RecognizerResult:
+    start = text.index(words)
+    return RecognizerResult("PERSON", start, start + len(words), 0.85, recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: NER_RECOGNIZER})
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [("delivered 5 January", "January"), ("due on the 5th of June", "June"), ("by May 3rd please", "May"), ("Friday 13 it came", "Friday")],
+)
+def test_a_month_or_a_day_the_model_takes_for_a_name_beside_a_date_is_kept(text: str, words: str) -> None:
+    assert _a_date(text, ner_person(text, words))
+
+
+@pytest.mark.parametrize("text, words", [("thanks, June", "June"), ("May Chen here", "May"), ("ask April about order 104502", "April")])
+def test_a_month_that_is_someones_name_is_still_a_name(text: str, words: str) -> None:
+    assert not _a_date(text, ner_person(text, words))
