@@ -24,7 +24,11 @@ PATHOLOGICAL = {
     "20,000 characters of postcodes": ("AB1 2CD " * 2_500)[:20_000],
     "20,000 characters of digits and dots": ("07700.900123." * 1_600)[:20_000],
 }
-NORMAL_SECONDS = 1.0
+# A normal request takes 0.2-0.3 s beside a pathological one (printed in the run's summary; `candor
+# bench-inputs` measures the cost of such input). The bound is looser, because `make test` shares two
+# cores between the servers and the other test process: it tells "served beside it" from "queued
+# behind it" (the original finding held a server for 40 s), not fast from slow.
+NORMAL_SECONDS = 2.0
 
 
 class FromAddress(HTTPAdapter):
@@ -46,7 +50,7 @@ def client_at(address: str) -> requests.Session:
 
 
 @pytest.mark.parametrize("shape", PATHOLOGICAL)
-def test_a_normal_customer_is_answered_in_under_a_second_while_a_pathological_message_is_handled(
+def test_a_normal_customer_is_served_beside_a_pathological_message_not_after_it(
     candor: Candor, chat: Chat, shape: str, measured: Callable[..., None]
 ) -> None:
     message = PATHOLOGICAL[shape]
@@ -112,4 +116,4 @@ def test_one_client_cannot_occupy_the_server_with_many_slow_messages_at_once(can
     assert refused and all(retry and int(retry) >= 1 for retry in refused), statuses
     # Served beside the flood, not after it: the twelve flood messages, one after another, would
     # take over ten seconds (each about a second). A busy machine may slow it a little.
-    assert normal_seconds < 4 * NORMAL_SECONDS
+    assert normal_seconds < 2 * NORMAL_SECONDS
