@@ -20,8 +20,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     outcome = yield
     report = outcome.get_result()
     report.sections = [(title, printable(content)) for title, content in report.sections]
-    if report.longrepr is not None and printable(str(report.longrepr)) != str(report.longrepr):
-        report.longrepr = printable(str(report.longrepr))
+    if report.longrepr is not None:
+        shown = str(report.longrepr)
+        if printable(shown) != shown:
+            report.longrepr = printable(shown)
 
 
 def printable(text: str) -> str:

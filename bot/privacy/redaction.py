@@ -248,7 +248,8 @@ def _a_date(text: str, result: RecognizerResult) -> bool:
     "Jan 5th", "13, 2000", or "January" alone in "delivered 5 January".
 
     Every word is a number, an ordinal, a month or a weekday (`words/months.txt`, `weekdays.txt`),
-    with at least one number and one word.
+    with at least one number and one word; or the words are a month or a weekday alone, with a day
+    right before or after them.
     A date says when, never who or where, and dates must stay for explanations.
     """
     if _recognizer(result) != NER_RECOGNIZER:
