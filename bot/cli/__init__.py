@@ -17,6 +17,7 @@ from bot.cli import (
     data_rights,
     database,
     eval_distress,
+    eval_fairness,
     eval_nlu,
     handoffs,
     lint_responses,
@@ -33,8 +34,8 @@ from bot.cli import (
 from bot.cli.errors import CommandError
 
 COMMANDS = (
-    train, serve, validate, test_conversations, database, handoffs, data_rights, eval_nlu, eval_distress, redact,
-    over_redaction, audit, review, report, policy, lint_responses, bench_voice, bench_inputs,
+    train, serve, validate, test_conversations, database, handoffs, data_rights, eval_nlu, eval_distress,
+    eval_fairness, redact, over_redaction, audit, review, report, policy, lint_responses, bench_voice, bench_inputs,
 )
 
 

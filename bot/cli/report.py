@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQ
 
 from bot import settings
 from bot.audit.report import Period, gather
+from bot.audit.report_fairness import FairnessFileError, FairnessSection, latest_document, read_figures
 from bot.audit.report_html import render_html
 from bot.cli.errors import CommandError
 from bot.store.database import open_session
@@ -26,11 +27,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Count what the assistant decided in a period (conversations, handoffs and their reasons, "
         "fallbacks, distress, consent, explanations, feedback, notice and policy versions) from the audit trail "
         "at $CANDOR_DATABASE_URL, and write one self-contained HTML file in which every number links to the "
-        "audit records it was counted from. Days are UTC; both ends are included.",
+        "audit records it was counted from. Days are UTC; both ends are included. It also shows the fairness figures of "
+        "the newest `candor eval-fairness --json` file under var/ (or --fairness FILE).",
     )
     parser.add_argument("--since", required=True, metavar="DATE", help="first day of the period, as YYYY-MM-DD")
     parser.add_argument("--until", metavar="DATE", help="last day of the period, as YYYY-MM-DD (default: today)")
     parser.add_argument("--out", required=True, type=Path, metavar="FILE", help="where to write the report, e.g. report.html")
+    parser.add_argument(
+        "--fairness", type=Path, metavar="FILE",
+        help="the `candor eval-fairness --json` figures to show (default: the newest such file under var/)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -39,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     now = datetime.now(timezone.utc)
     period = _period(args.since, args.until, today=now.date())
     out = _writable(args.out)
+    fairness = _fairness(args.fairness)
     url = settings.database_url()
     _require_existing_database(url)
     try:
@@ -53,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot read the audit trail from {_shown(url)}: {_first_line(error)}") from None
     except SQLAlchemyError as error:
         raise CommandError(f"cannot read the audit trail from {_shown(url)}: {_first_line(error)}") from None
-    html = render_html(data)
+    html = render_html(data, fairness)
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as error:
@@ -61,6 +68,37 @@ def run(args: argparse.Namespace) -> int:
     size_kb = len(html.encode("utf-8")) / 1000
     print(f"Wrote {out} ({size_kb:,.1f} kB) in {time.perf_counter() - began:.2f} s")
     return 0
+
+
+def _fairness(given: Optional[Path]) -> FairnessSection:
+    """The fairness figures to show: the file given, or else the newest `eval-fairness --json` under var/.
+
+    A file given that cannot be read stops the command; one merely found is reported in the page
+    instead, so a stray file never keeps a manager from the rest of the report.
+    """
+    current = _current_model_name()
+    if given is not None:
+        try:
+            return FairnessSection(given, read_figures(given), current_model=current)
+        except FairnessFileError as error:
+            raise CommandError(f"--fairness: {error}") from None
+    found = latest_document(settings.VAR_DIR)
+    if found is None:
+        return FairnessSection(None)
+    try:
+        return FairnessSection(found, read_figures(found), current_model=current)
+    except FairnessFileError as error:
+        return FairnessSection(found, problem=str(error))
+
+
+def _current_model_name() -> Optional[str]:
+    """The model archive for the training data as it is now (whether trained or not)."""
+    from bot import model
+
+    try:
+        return model.model_path().name
+    except OSError:
+        return None
 
 
 def _period(since: str, until: Optional[str], today: date) -> Period:

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from bot.audit.chain import append_record
 from bot.audit.records import is_worth_recording, turn_body
+from bot import settings
 from bot.audit.report import Period, ReportData, gather, percentile
+from bot.audit.report_fairness import FairnessSection
 from bot.audit.report_html import render_html
 from bot.cli import main
 from bot.explain.turns import turns_of
@@ -357,6 +359,17 @@ def test_the_report_is_readable_with_a_screen_reader(trail: Engine):
     assert "self_harm: 1 detections" in html, "a chart's description states its numbers"
 
 
+def test_with_fairness_figures_every_link_still_resolves_and_every_header_has_a_scope(trail: Engine, tmp_path: Path):
+    from tests.audit.test_report_fairness import MODEL, figures
+
+    html = render_html(report_of(trail), FairnessSection(tmp_path / "fairness.json", figures(), current_model=MODEL))
+    page = parsed(html)
+    assert 'href="#fairness"' in html and "fairness" in page.ids
+    assert set(page.links) <= set(page.ids) and len(page.ids) == len(set(page.ids))
+    assert all(header.get("scope") for header in page.tags["th"])
+    assert len(page.tags["svg"]) == 4, "the fairness figures are tables, not charts"
+
+
 def test_what_customers_wrote_never_reaches_the_report(trail: Engine):
     html = render_html(report_of(trail))
     assert "what the customer wrote" not in html and "what the assistant said" not in html
@@ -391,9 +404,10 @@ def test_an_empty_trail_says_there_is_nothing_to_report(engine: Engine):
 
 
 @pytest.fixture
-def database_url(trail: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def database_url(trail: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
     url = str(trail.url)
     monkeypatch.setenv("CANDOR_DATABASE_URL", url)
+    monkeypatch.setattr(settings, "VAR_DIR", tmp_path / "var")  # no fairness figures from the real var/
     yield url
 
 
