@@ -75,6 +75,12 @@ def test_an_intent_written_in_one_pass_only_is_not_a_customer_intent() -> None:
     assert customer_intents(data) == ["get_refund", "track_order"]
 
 
+def test_out_of_scope_written_in_passes_of_its_own_is_not_a_customer_intent() -> None:
+    data = examples() + [Labelled(f"weather {n}", "out_of_scope", f"passes/out-of-scope-{n}.yml") for n in range(2)]
+
+    assert customer_intents(data) == ["get_refund", "track_order"]
+
+
 def test_the_real_customer_intents_are_the_twenty_seven_of_the_design() -> None:
     from tests.unit.test_domain import CUSTOMER_INTENTS
 
