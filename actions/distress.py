@@ -17,6 +17,7 @@ showed it.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 
@@ -38,6 +39,8 @@ SELF_HARM_REASON = "distress_self_harm"
 UNKNOWN_CATEGORY = "emotional_distress"
 # What the assistant did, as the detection record and the agent console name it.
 CRISIS_CARE = "crisis_resources_and_handoff"
+
+logger = logging.getLogger(__name__)
 
 
 def verdict(tracker: Tracker) -> Dict[str, Any]:
@@ -66,8 +69,13 @@ def record_detection(conversation_id: str, category: str, score: float, response
                     response=response, detected_at=datetime.now(timezone.utc),
                 )
             )
-    except SQLAlchemyError:
-        pass
+    except SQLAlchemyError as error:
+        # The care is already given; the operator must see the gap in the record. By kind only:
+        # a database error's text can quote the statement, and so what the customer wrote.
+        logger.error(
+            "Could not record a %s distress detection (%s) in conversation %s: %s.",
+            category, response, conversation_id, type(error).__name__,
+        )
 
 
 def person_is_with_them(conversation_id: str) -> bool:

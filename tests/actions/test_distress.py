@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import logging
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from actions.distress import ActionRespondToDistress, verdict
 from actions.handoff import ActionRequestHuman
@@ -97,6 +99,21 @@ def test_someone_already_waiting_is_reassured_and_moved_up(always_open):
     with open_session() as session:
         assert session.execute(select(Handoff.priority)).scalar_one() == current_policy().handoff.priority_for("distress")
     assert detections() == [("health", "told_person_is_coming")]
+
+
+def test_a_detection_that_cannot_be_recorded_is_logged_and_the_customer_still_cared_for(always_open, caplog):
+    with open_session() as session:  # the record's table gone: every insert into it fails
+        session.execute(text(f"DROP TABLE {DistressDetection.__table__.name}"))
+    tracker = distressed("bereavement", sender_id="chat-4")
+    tracker.latest_message["text"] = "my mum died on Tuesday"
+
+    with caplog.at_level(logging.ERROR, logger="actions.distress"):
+        outcome = run(ActionRespondToDistress(), tracker)
+
+    assert outcome.responses == ["utter_distress_bereavement", "utter_distress_offer_person"]
+    [line] = [r.getMessage() for r in caplog.records if r.name == "actions.distress"]
+    assert "bereavement" in line and "chat-4" in line and "OperationalError" in line
+    assert "mum" not in caplog.text and "INSERT" not in line  # the failure's kind, not its text
 
 
 def test_the_message_itself_is_never_recorded():
