@@ -135,6 +135,7 @@ class Servers:
         # rasa-sdk binds to all interfaces unless told otherwise; the action server trusts what it
         # is sent, so it must only be reachable from the Rasa server on this machine.
         # The Rasa server's request guard checks the API token itself, in constant time.
+        # The children inherit this environment (not read here: bot.settings reads it in each of them).
         environment = {**os.environ, "SANIC_HOST": self.launch.host, "CANDOR_API_TOKEN": self.launch.api_token, **self.launch.environment}
         output: Optional[IO[bytes]] = None
         if self.launch.log_dir is not None:

@@ -1,7 +1,8 @@
 """Where Candor finds its databases and secrets: environment variables with embedded defaults.
 
 Every process (Rasa server, action server, `candor` commands, tests) reads its configuration
-here, so one variable changes the behaviour of all of them together.
+here, so one variable changes the behaviour of all of them together. Each function reads the
+environment when called, not on import, so a variable set later (or by a test) is seen.
 """
 
 from __future__ import annotations
@@ -79,8 +80,39 @@ def integration_token() -> str | None:
 
 
 def api_token() -> str | None:
-    """The token of Rasa's HTTP API (an admin credential), as the launcher passed it to the server."""
+    """The token of Rasa's HTTP API (an admin credential): the operator's for `candor serve`, which
+    passes it on to the server it launches; unset means `candor serve` makes one."""
     return os.environ.get("CANDOR_API_TOKEN") or None
+
+
+def requests_per_minute() -> str | None:
+    """`CANDOR_REQUESTS_PER_MINUTE`: each client's rate, over credentials.yml (for load tests)."""
+    return os.environ.get("CANDOR_REQUESTS_PER_MINUTE") or None
+
+
+def twilio_auth_token() -> str:
+    """The voice provider's signing secret, never kept in a file; empty means unsigned calls."""
+    return os.environ.get("CANDOR_TWILIO_AUTH_TOKEN", "")
+
+
+def serve_port() -> int:
+    """`CANDOR_PORT`: the Rasa server's port for `candor serve` when `--port` is not given."""
+    return int(os.environ.get("CANDOR_PORT", "5005"))
+
+
+def serve_host() -> str:
+    """`CANDOR_HOST`: the interface `candor serve` listens on; by default this machine only."""
+    return os.environ.get("CANDOR_HOST", "127.0.0.1")
+
+
+def login_name() -> str | None:
+    """`USER`: who runs a command, the reviewer's name when `candor review label` is given none."""
+    return os.environ.get("USER") or None
+
+
+def plain_words_file() -> Path:
+    """`CANDOR_PLAIN_WORDS`, else the plainlanguage.gov word list (public domain) in the shared datasets."""
+    return Path(os.environ.get("CANDOR_PLAIN_WORDS") or PROJECT_ROOT.parent / "shared" / "datasets" / "plain_language" / "simple_words.tsv")
 
 
 def widget_origins() -> list[str]:

@@ -15,7 +15,6 @@ The counts live in this process: each replica of a cluster limits on its own.
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,6 +24,8 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot import settings
 
 # Buckets idle this long are forgotten, so the table does not grow with every address ever seen.
 FORGET_AFTER_SECONDS = 600.0
@@ -42,7 +43,7 @@ class RateLimits:
     @classmethod
     def from_settings(cls, given: Optional[Dict[str, Any]] = None) -> "RateLimits":
         given = given or {}
-        rate = os.environ.get("CANDOR_REQUESTS_PER_MINUTE") or given.get("requests_per_minute") or cls.requests_per_minute
+        rate = settings.requests_per_minute() or given.get("requests_per_minute") or cls.requests_per_minute
         return cls(
             requests_per_minute=float(rate),
             burst=int(given.get("burst") or cls.burst),

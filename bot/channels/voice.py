@@ -34,7 +34,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -60,7 +59,7 @@ from bot.channels.rest import refusal, replies_to, with_access
 from bot.channels.voice_audio import AudioLinks, derived_key
 from bot.ownership import SECRET_HEADER, AccessRefused, conversation_id, open_conversation
 from bot.policy import current_policy
-from bot.settings import PROJECT_ROOT, VAR_DIR, secret_key
+from bot.settings import PROJECT_ROOT, VAR_DIR, secret_key, twilio_auth_token
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +111,7 @@ class VoiceSettings:
             language=str(given.get("language") or cls.language),
             handoff_words=tuple(given.get("handoff_words") or HANDOFF_WORDS),
             public_url=str(given.get("public_url") or "").rstrip("/"),
-            provider_token=os.environ.get("CANDOR_TWILIO_AUTH_TOKEN", ""),
+            provider_token=twilio_auth_token(),
             max_audio_seconds=float(given.get("max_audio_seconds") or cls.max_audio_seconds),
             max_text_characters=int(given.get("max_text_characters") or cls.max_text_characters),
             listening_processes=int(given.get("listening_processes") or cls.listening_processes),

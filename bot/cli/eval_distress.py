@@ -322,6 +322,7 @@ def detect(detector: DistressDetector, texts: Sequence[str]) -> Tuple[List[Predi
 
 def trained_detector(design: Optional[str] = None) -> DistressDetector:
     """The detector trained as `rasa train` trains it, from the project's data and bot/config.yml."""
+    # Not configuration: TensorFlow reads this on import, to quiet its start-up chatter.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource

@@ -238,6 +238,7 @@ def _quiet_rasa() -> None:
     """Rasa and TensorFlow log at length (every parse, at debug level); the report is what matters."""
     from rasa.utils.log_utils import configure_structlog
 
+    # Not configuration: TensorFlow reads this on import, to quiet its start-up chatter.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     configure_structlog(logging.ERROR)
     for name in ("rasa", "tensorflow", "absl"):

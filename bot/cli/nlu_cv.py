@@ -120,7 +120,7 @@ def cross_validate(design: Design, pipeline: List[dict], examples: Sequence[Labe
     """Train `pipeline` without each fold and read that fold's examples one by one."""
     result = OutOfFold(design)
     with tempfile.TemporaryDirectory(prefix="candor-nlu-cv-") as directory:
-        # Fold models go to their own cache, not the project's `.rasa/cache`.
+        # Fold models go to their own cache, not the project's `.rasa/cache` (set for Rasa, not read here).
         os.environ["RASA_CACHE_DIRECTORY"] = str(Path(directory) / "cache")
         for number, held_out in enumerate(folds):
             left_out = set(held_out)

@@ -226,6 +226,7 @@ def format_report(report: RedactionReport, data: Path) -> str:
 
 def _redactor() -> Any:
     """The process's redactor, with TensorFlow's start-up chatter (spaCy imports it) silenced."""
+    # Not configuration: TensorFlow reads this on import, to quiet its start-up chatter.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     from bot.policy import PolicyError

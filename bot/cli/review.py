@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -107,7 +106,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_label(args: argparse.Namespace) -> int:
     seq = _turn_id(args.id)
-    by = (args.by or os.environ.get("USER") or "reviewer").strip()
+    by = (args.by or settings.login_name() or "reviewer").strip()
     if not by or len(by) > 80:
         raise CommandError("--by: give the reviewer's name, 1 to 80 characters")
     intents = _domain_intents()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import signal
 import subprocess
@@ -27,9 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Start the action server (port 5055) and the Rasa server (REST, socket.io and "
         "the HTTP API behind a token) with the model for the current training data.",
     )
-    serve.add_argument("--port", type=int, default=int(os.environ.get("CANDOR_PORT", "5005")),
+    serve.add_argument("--port", type=int, default=settings.serve_port(),
                        help="Rasa server port (default: $CANDOR_PORT or 5005)")
-    serve.add_argument("--host", default=os.environ.get("CANDOR_HOST", "127.0.0.1"),
+    serve.add_argument("--host", default=settings.serve_host(),
                        help="interface to listen on (default: $CANDOR_HOST or 127.0.0.1, this machine only)")
     serve.set_defaults(run=run_serve)
 
@@ -50,18 +49,18 @@ def current_model() -> Path:
 
 def api_token() -> str:
     """`CANDOR_API_TOKEN`, else a random token kept in var/api-token (readable only by you)."""
-    return _token("CANDOR_API_TOKEN", TOKEN_FILE)
+    return _token(settings.api_token(), TOKEN_FILE)
 
 
 def agent_token() -> str:
     """`CANDOR_AGENT_TOKEN`, else a random token kept in var/agent-token (readable only by you)."""
-    return _token("CANDOR_AGENT_TOKEN", AGENT_TOKEN_FILE)
+    return _token(settings.agent_token(), AGENT_TOKEN_FILE)
 
 
-def _token(variable: str, file: Path) -> str:
-    token = os.environ.get(variable)
-    if token:
-        return token
+def _token(given: str | None, file: Path) -> str:
+    """The token the operator `given` (from the environment), else the one kept in `file` (made once)."""
+    if given:
+        return given
     if file.exists():
         return file.read_text().strip()
     file.parent.mkdir(parents=True, exist_ok=True)
@@ -129,9 +128,9 @@ def run_shell(args: argparse.Namespace) -> int:
 
 def _banner(launch: Launch) -> str:
     url = launch.rasa_url
-    token_source = "$CANDOR_API_TOKEN" if os.environ.get("CANDOR_API_TOKEN") else str(TOKEN_FILE.relative_to(settings.PROJECT_ROOT))
+    token_source = "$CANDOR_API_TOKEN" if settings.api_token() else str(TOKEN_FILE.relative_to(settings.PROJECT_ROOT))
     agent_token_source = (
-        "$CANDOR_AGENT_TOKEN" if os.environ.get("CANDOR_AGENT_TOKEN") else str(AGENT_TOKEN_FILE.relative_to(settings.PROJECT_ROOT))
+        "$CANDOR_AGENT_TOKEN" if settings.agent_token() else str(AGENT_TOKEN_FILE.relative_to(settings.PROJECT_ROOT))
     )
     return f"""
 Candor is running. Stop it with Ctrl-C.
