@@ -2,6 +2,7 @@
 
 Reads the domain files as YAML (not through Rasa), so one file can be checked while another is
 being edited. `candor lint-responses` prints the result; the tests hold the whole domain to it.
+The caller names the files (`bot.model.DOMAIN`), so this package depends on nothing in `bot`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ import yaml
 
 from accessibility.plain_language import MAX_AVERAGE_GRADE, Avoided, Finding, check, grade
 from accessibility.screen_reader import render, screen_reader_problems
-from bot.settings import PROJECT_ROOT
 
-DOMAIN_DIR = PROJECT_ROOT / "bot" / "domain"
 MODE_SLOT = "accessibility_mode"
 PLAIN = "plain"
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -85,8 +84,8 @@ def lint_response(name: str, file: str, variants: List[Dict[str, Any]], avoided:
     return lint
 
 
-def lint_domain(files: Optional[Iterable[Path]] = None, avoided: Sequence[Avoided] = ()) -> List[ResponseLint]:
-    files = list(files) if files is not None else sorted(DOMAIN_DIR.glob("*.yml"))
+def lint_domain(files: Iterable[Path], avoided: Sequence[Avoided] = ()) -> List[ResponseLint]:
+    """Every response in the domain `files` (the caller knows where the domain is), linted."""
     return [lint_response(name, file, variants, avoided) for name, file, variants in responses_in(files)]
 
 

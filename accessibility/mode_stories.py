@@ -15,9 +15,9 @@ from typing import Any, Dict, List
 import yaml
 
 from accessibility.modes import MODE_SLOT, Mode
-from bot.settings import PROJECT_ROOT
 
-TESTS_DIR = PROJECT_ROOT / "data" / "tests"
+# The project's test stories, for `python -m`; found beside this package, not through `bot`.
+TESTS_DIR = Path(__file__).resolve().parents[1] / "data" / "tests"
 
 
 def story_in_mode(story: Dict[str, Any], mode: Mode) -> Dict[str, Any]:

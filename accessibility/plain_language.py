@@ -4,26 +4,23 @@ Every response has a plain variant (`bot/domain/`, conditioned on `accessibility
 This module is how "plain" is checked, by `candor lint-responses` and by the tests that keep the
 domain honest: Flesch-Kincaid grade at most `MAX_GRADE` for each variant and `MAX_AVERAGE_GRADE`
 on average, and none of the "don't say" words of the plainlanguage.gov word list
-(public domain; read from the shared datasets, `CANDOR_PLAIN_WORDS` overrides the path).
+(public domain). The caller says where that list is (`bot.settings.plain_words_file`), so this
+package depends on nothing in `bot`.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, List, Optional, Tuple
+from typing import Iterable, List, Tuple
 
 import textstat
 
-from bot.settings import PROJECT_ROOT
-
 MAX_GRADE = 6.0
 MAX_AVERAGE_GRADE = 5.0
-DEFAULT_WORD_LIST = PROJECT_ROOT.parent / "shared" / "datasets" / "plain_language" / "simple_words.tsv"
 # A placeholder is read as one short word, the way a customer reads the value that fills it.
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 PLACEHOLDER_READS_AS = "this"
@@ -58,14 +55,9 @@ def grade(text: str) -> float:
     return float(textstat.flesch_kincaid_grade(readable_text(text)))
 
 
-def word_list_path() -> Path:
-    return Path(os.environ.get("CANDOR_PLAIN_WORDS") or DEFAULT_WORD_LIST)
-
-
 @functools.lru_cache(maxsize=4)
-def avoided_words(path: Optional[Path] = None) -> Tuple[Avoided, ...]:
-    """The "don't say" phrases of the word list; entries of several phrases count as each."""
-    path = path or word_list_path()
+def avoided_words(path: Path) -> Tuple[Avoided, ...]:
+    """The "don't say" phrases of the word list at `path`; entries of several phrases count as each."""
     avoided: List[Avoided] = []
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):

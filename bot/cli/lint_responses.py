@@ -6,9 +6,11 @@ import argparse
 from pathlib import Path
 from typing import List, Sequence
 
-from accessibility.lint import DOMAIN_DIR, ResponseLint, average_plain_grade, average_problem, lint_domain
-from accessibility.plain_language import MAX_AVERAGE_GRADE, MAX_GRADE, Avoided, avoided_words, word_list_path
+from accessibility.lint import ResponseLint, average_plain_grade, average_problem, lint_domain
+from accessibility.plain_language import MAX_AVERAGE_GRADE, MAX_GRADE, Avoided, avoided_words
 from bot.cli.errors import CommandError
+from bot.model import DOMAIN
+from bot.settings import plain_words_file
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    files = args.file or sorted(DOMAIN_DIR.glob("*.yml"))
+    files = args.file or sorted(DOMAIN.glob("*.yml"))
     for path in files:
         if not path.is_file():
             raise CommandError(f"{path} is not a file: give a domain file such as bot/domain/orders.yml")
@@ -59,7 +61,7 @@ def _line(lint: ResponseLint) -> str:
 
 def _word_list() -> Sequence[Avoided]:
     """The don't-say words; without the list, the other rules are still checked, and it says so."""
-    path = word_list_path()
+    path = plain_words_file()
     if not path.is_file():
         print(f"Note: no don't-say word check: the plainlanguage.gov word list is not at {path} (set CANDOR_PLAIN_WORDS).")
         return ()

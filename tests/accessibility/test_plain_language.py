@@ -5,27 +5,29 @@ from __future__ import annotations
 import pytest
 
 from accessibility.lint import average_plain_grade, lint_domain
-from accessibility.plain_language import MAX_AVERAGE_GRADE, MAX_GRADE, Avoided, avoided_words, check, word_list_path
+from accessibility.plain_language import MAX_AVERAGE_GRADE, MAX_GRADE, Avoided, avoided_words, check
 from actions.explain import describe_assistant
 from bot.explain.descriptions import vocabulary
 from bot.explain.explanation import explain_previous_turn
 from bot.explain.wording import explanation_text
+from bot.model import DOMAIN
 from bot.policy import current_policy
+from bot.settings import plain_words_file
 from tests.explain.events import action, asks_why, bot, listen, loop, session_start, slot, user
 
-LINTS = lint_domain()
+LINTS = lint_domain(sorted(DOMAIN.glob("*.yml")))
 
 
 def avoided():
     """The don't-say words, for the tests that check them; those tests skip, saying why, without the list."""
-    if not word_list_path().is_file():
-        pytest.skip(f"the plainlanguage.gov word list is not at {word_list_path()} (set CANDOR_PLAIN_WORDS)")
-    return avoided_words()
+    if not plain_words_file().is_file():
+        pytest.skip(f"the plainlanguage.gov word list is not at {plain_words_file()} (set CANDOR_PLAIN_WORDS)")
+    return avoided_words(plain_words_file())
 
 
 def avoided_if_present():
     """The don't-say words when the list is here, else none: the grade checks run either way."""
-    return avoided_words() if word_list_path().is_file() else ()
+    return avoided_words(plain_words_file()) if plain_words_file().is_file() else ()
 
 
 def test_every_response_has_exactly_one_plain_variant_that_fits_it():
@@ -82,10 +84,10 @@ def test_the_linter_catches_a_hard_sentence_and_a_dont_say_word():
 
 
 def _plain_texts():
-    from accessibility.lint import is_plain_variant, responses_in, DOMAIN_DIR
+    from accessibility.lint import is_plain_variant, responses_in
 
     names = {lint.name: lint for lint in LINTS}
-    for name, _, variants in responses_in(sorted(DOMAIN_DIR.glob("*.yml"))):
+    for name, _, variants in responses_in(sorted(DOMAIN.glob("*.yml"))):
         for variant in variants:
             if is_plain_variant(variant):
                 yield names[name], variant.get("text") or ""
