@@ -49,9 +49,11 @@ install: $(INSTALLED)
 
 test: install test-packages $(NODE_PACKAGES) train validate test-conversations test-python
 
-# `rasa data validate`, failing on every warning except responses the action server sends by name.
+# `rasa data validate`, failing on every warning except responses the action server sends by name;
+# then the import contracts in pyproject.toml ([tool.importlinter]: which package may import which).
 validate: install
 	$(CANDOR) validate
+	$(BIN)/lint-imports
 
 # Conversation tests (data/tests): every prediction must be right, or the run fails. They run
 # again with the plain and screen-reader modes set: a mode may change wording, never a decision.
