@@ -23,7 +23,7 @@ from bot.policy import current_policy
 from bot.privacy.consent import Where, consent_expires_at, consent_state, record_decision
 from bot.privacy.history import ORDER_HISTORY, history_if_allowed
 from bot.store.database import open_session
-from bot.store.models import OrderStatus
+from bot.store.shop_records import OrderStatus
 
 CONSENT_SLOT = "history_consent"
 

@@ -24,7 +24,7 @@ from bot.privacy.consent import Where, withdraw_all
 from bot.privacy.erasure import erase_customer, is_erased
 from bot.privacy.subject_access import export, summary
 from bot.store.database import open_session
-from bot.store.models import Customer
+from bot.store.shop_records import Customer
 
 # The tracker store deletes a conversation, instead of saving it, when this slot is set.
 ERASE_CONVERSATION_SLOT = "erase_conversation"

@@ -15,8 +15,8 @@ from actions.step_up import explain_not_rechecked, step_up_passed, used_up
 from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import order_facts
 from bot.store.database import open_session
-from bot.store.models import Order
 from bot.store.orders import AddressChangeOutcome, change_shipping_address
+from bot.store.shop_records import Order
 
 # An address needs at least a number and some words around it; anything shorter is a slip.
 MIN_ADDRESS_LENGTH = 10

@@ -30,8 +30,8 @@ from actions.distress_resume import set_aside
 from actions.handoff import STATUS_SLOT, WAITING, _contact, queue_for_person
 from bot.policy import DISTRESS_CATEGORIES, current_policy
 from bot.store.database import open_session
-from bot.store.handoffs import open_handoff, queue_position, waiting_handoff
-from bot.store.models import DistressDetection, HandoffStatus
+from bot.store.distress import DistressDetection
+from bot.store.handoffs import HandoffStatus, open_handoff, queue_position, waiting_handoff
 
 SELF_HARM = "self_harm"
 SELF_HARM_REASON = "distress_self_harm"

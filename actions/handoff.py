@@ -17,8 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.policy import current_policy
 from bot.store.database import open_session
-from bot.store.handoffs import cancel_handoff, open_handoff, queue_position, raise_priority, request_handoff
-from bot.store.models import HandoffStatus
+from bot.store.handoffs import HandoffStatus, cancel_handoff, open_handoff, queue_position, raise_priority, request_handoff
 
 STATUS_SLOT = "handoff_status"
 WAITING = "waiting"

@@ -17,9 +17,9 @@ from rasa_sdk.types import DomainDict
 from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import day, money, order_facts
 from bot.store.database import open_session
-from bot.store.models import Order, OrderLine
 from bot.store.orders import LineChangeOutcome, change_line_quantity
 from bot.store.shop import shop_rules
+from bot.store.shop_records import Order, OrderLine
 
 NUMBER_WORDS = {
     "zero": 0, "none": 0, "no": 0, "remove": 0, "delete": 0, "one": 1, "two": 2, "three": 3,

@@ -20,8 +20,8 @@ from actions.step_up import explain_not_rechecked, step_up_passed, used_up
 from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import day, money, order_facts
 from bot.store.database import open_session
-from bot.store.models import Order
 from bot.store.orders import CancelOutcome, cancel_order
+from bot.store.shop_records import Order
 
 
 class ValidateTrackOrderForm(VerifiedOrderFormValidation):

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from bot.policy import Identity, current_policy
 from bot.store.customers import normalise_postcode
 from bot.store.database import open_session
-from bot.store.models import Customer
+from bot.store.shop_records import Customer
 from bot.store.sign_ins import Failure, claim_subject, customer_subject, record_failure, record_success, retry_at
 
 FAILURES_SLOT = "identity_failures"

@@ -13,9 +13,9 @@ from rasa_sdk.types import DomainDict
 from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import day, money, order_facts
 from bot.store.database import open_session
-from bot.store.models import Order, Refund
 from bot.store.refunds import RefundOutcome, refunds_for_order, request_refund
 from bot.store.shop import shop_rules
+from bot.store.shop_records import Order, Refund
 
 # The assistant does not ask why: the reason is not needed to refund, and free text invites
 # personal details the shop would then have to keep safe.

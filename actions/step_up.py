@@ -33,7 +33,7 @@ from actions.postcode_check import (
     waiting_until,
 )
 from bot.store.database import open_session
-from bot.store.models import Customer
+from bot.store.shop_records import Customer
 from bot.store.sign_ins import customer_subject, retry_at
 
 STEP_UP_SLOT = "step_up_postcode"

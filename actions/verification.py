@@ -24,8 +24,8 @@ from actions.consent import CONSENT_SLOT, record_consent_answer, should_ask_cons
 from actions.step_up import STEP_UP_SLOT, check_step_up, needs_step_up, proven_in_this_request, step_up_blocked
 from actions.wording import echo
 from bot.store.database import open_session
-from bot.store.models import Order
 from bot.store.orders import find_verified_order, parse_order_number
+from bot.store.shop_records import Order
 
 VERIFICATION_SLOTS = ("order_id", "email")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Iterable, Optional, Union
 
-from bot.store.models import Order
 from bot.store.shop import format_money, shop_rules
+from bot.store.shop_records import Order
 
 
 def money(pence: int) -> str:

@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.store.audit import AuditRecord
 from bot.store.database import open_session
-from bot.store.models import AuditRecord
 
 GENESIS_HASH = "0" * 64
 APPEND_ATTEMPTS = 5

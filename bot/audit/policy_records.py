@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot.audit.chain import append, canonical_json
 from bot.policy import Policy
+from bot.store.audit import AuditRecord
 from bot.store.database import open_session
-from bot.store.models import AuditRecord
 
 POLICY_KIND = "policy"
 

@@ -20,7 +20,7 @@ from bot.audit.chain import canonical_json, record_body
 from bot.audit.policy_diff import PolicySnapshot, changelog_entry
 from bot.audit.policy_records import policy_body, policy_records
 from bot.policy import load_policy
-from bot.store.models import AuditRecord
+from bot.store.audit import AuditRecord
 
 CURRENT = "current"
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit.chain import ChainReport, verify_chain
 from bot.audit.policy_records import POLICY_KIND
-from bot.store.models import AuditRecord
+from bot.store.audit import AuditRecord
 
 TURN_KIND = "turn"
 # What a customer turn tells us, by the intent understood or the action the assistant ran.

@@ -33,8 +33,9 @@ from bot.explain.turns import DETECTOR_INTENTS, FALLBACK_INTENT, META_INTENTS, O
 from bot.policy import current_policy
 from bot.audit.pseudonyms import pseudonyms_of
 from bot.privacy.conversations import conversation_events, stored_conversation_ids, tracker_engine
+from bot.store.audit import AuditRecord
 from bot.store.database import open_session
-from bot.store.models import AuditRecord, ReviewLabel
+from bot.store.review import ReviewLabel
 
 CUSTOMER_FLAG = "customer_flag"
 NOT_UNDERSTOOD = "not_understood"

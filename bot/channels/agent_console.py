@@ -34,9 +34,11 @@ from bot.channels.checks import RequestProblem, checked_text, json_object
 from bot.channels.outbox import OUTBOX
 from bot.privacy.conversations import conversation_events, tracker_engine
 from bot.privacy.history import ORDER_HISTORY, history_if_allowed
+from bot.store.agent_console import AgentAction
 from bot.store.database import open_session
-from bot.store.handoffs import assign_handoff, close_handoff, handoff_queue, open_handoff
-from bot.store.models import AgentAction, Customer, DistressDetection, HandoffStatus
+from bot.store.distress import DistressDetection
+from bot.store.handoffs import HandoffStatus, assign_handoff, close_handoff, handoff_queue, open_handoff
+from bot.store.shop_records import Customer
 
 PAGE = Path(__file__).with_name("agent_console.html")
 ASSETS = {

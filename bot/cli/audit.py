@@ -16,8 +16,8 @@ from bot.audit.chain import record_body, verify_chain
 from bot.audit.pseudonyms import PREFIX, conversation_pseudonym
 from bot.cli.dates import utc_moment
 from bot.cli.errors import CommandError
+from bot.store.audit import AuditRecord
 from bot.store.database import cached_engine, open_session
-from bot.store.models import AuditRecord
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -35,8 +35,8 @@ from bot.audit.policy_versions import (
 )
 from bot.cli.errors import CommandError
 from bot.policy import PolicyError
+from bot.store.audit import AuditRecord
 from bot.store.database import cached_engine, open_session
-from bot.store.models import AuditRecord
 
 SPEC_HELP = "a version number recorded in the audit trail, `current` (the policy file in force), or the path of a policy file"
 # Long enough to recognise a changelog entry in a table row; `--json` has the full text.

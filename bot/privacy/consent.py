@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.policy import Consent, current_policy
-from bot.store.models import ConsentDecision, ConsentRecord
+from bot.store.consent import ConsentDecision, ConsentRecord
 
 
 class ConsentState(str, enum.Enum):

@@ -19,9 +19,14 @@ from sqlalchemy.engine import Engine
 from bot.audit.pseudonyms import pseudonyms_of
 from bot.privacy.conversations import delete_conversations, tracker_engine
 from bot.privacy.subject_access import conversation_ids
+from bot.store.consent import ConsentRecord
 from bot.store.conversation_keys import forget_keys
 from bot.store.database import open_session
-from bot.store.models import ConsentRecord, Customer, CustomerConversation, DistressDetection, ErasureReceipt, Handoff, ReviewLabel
+from bot.store.distress import DistressDetection
+from bot.store.handoffs import Handoff
+from bot.store.privacy import CustomerConversation, ErasureReceipt
+from bot.store.review import ReviewLabel
+from bot.store.shop_records import Customer
 
 ERASED = "(erased)"
 

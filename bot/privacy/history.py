@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.privacy.consent import ConsentState, consent_state, latest_decision
-from bot.store.models import Order, OrderStatus
+from bot.store.shop_records import Order, OrderStatus
 
 ORDER_HISTORY = "order_history"
 

@@ -23,10 +23,12 @@ from sqlalchemy.orm import aliased
 
 from bot.policy import Retention, current_policy
 from bot.privacy.conversations import conversations_idle_since, delete_conversations, stored_conversation_ids, tracker_engine
+from bot.store.consent import ConsentDecision, ConsentRecord
 from bot.store.conversation_keys import forget_keys, keys_created_before
 from bot.store.database import open_session
+from bot.store.distress import DistressDetection
+from bot.store.privacy import CustomerConversation
 from bot.store.sign_ins import forget_old_failures
-from bot.store.models import ConsentDecision, ConsentRecord, CustomerConversation, DistressDetection
 
 logger = logging.getLogger(__name__)
 

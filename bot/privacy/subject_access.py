@@ -16,9 +16,12 @@ from sqlalchemy.orm import Session
 from bot.policy import Policy, current_policy
 from bot.privacy.consent import ConsentState, consent_expires_at, consent_state, latest_decision
 from bot.privacy.conversations import conversation_events, tracker_engine
+from bot.store.consent import ConsentRecord
 from bot.store.database import open_session
-from bot.store.models import ConsentRecord, Customer, CustomerConversation, DistressDetection, Order
+from bot.store.distress import DistressDetection
+from bot.store.privacy import CustomerConversation
 from bot.store.shop import format_money
+from bot.store.shop_records import Customer, Order
 
 EXPORT_FORMAT = "candor.subject-access/1"
 

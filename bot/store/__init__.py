@@ -8,6 +8,8 @@ from bot.store.customers import NewsletterOutcome, customer_by_email, set_newsle
 from bot.store.database import cached_engine, create_schema, make_engine, open_session
 from bot.store.datafiles import DataFileError
 from bot.store.handoffs import (
+    Handoff,
+    HandoffStatus,
     cancel_handoff,
     handoff_queue,
     queue_position,
@@ -15,19 +17,6 @@ from bot.store.handoffs import (
     waiting_handoff,
 )
 from bot.store.invoices import InvoiceLineView, InvoiceView, invoice_for_order, invoice_view
-from bot.store.models import (
-    Customer,
-    DeliveryMethod,
-    Handoff,
-    HandoffStatus,
-    Invoice,
-    Order,
-    OrderLine,
-    OrderStatus,
-    Product,
-    Refund,
-    RefundStatus,
-)
 from bot.store.orders import (
     AddressChangeOutcome,
     AddressChangeResult,
@@ -49,6 +38,17 @@ from bot.store.refunds import (
 )
 from bot.store.seed import DatabaseNotEmptyError, init_database, seed_database
 from bot.store.shop import Shop, format_money, load_shop, shop_rules
+from bot.store.shop_records import (
+    Customer,
+    DeliveryMethod,
+    Invoice,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    Refund,
+    RefundStatus,
+)
 
 __all__ = [
     "AddressChangeOutcome",

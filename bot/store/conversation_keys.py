@@ -15,7 +15,7 @@ from sqlalchemy import Column, String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session
 
-from bot.store.models import Base, UTCDateTime
+from bot.store.base import Base, UTCDateTime
 
 
 class ConversationKey(Base):

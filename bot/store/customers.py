@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.store.models import Customer, CustomerConversation, normalise_email
+from bot.store.privacy import CustomerConversation
+from bot.store.shop_records import Customer, normalise_email
 
 
 class NewsletterOutcome(str, enum.Enum):

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from bot.settings import database_url
-from bot.store.models import Base
+from bot.store.base import Base
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 

@@ -1,4 +1,4 @@
-"""The queue of conversations waiting for a human agent.
+"""The queue of conversations waiting for a human agent: its table and the queries that run it.
 
 A customer who asks for a person twice keeps their place rather than queueing twice, and can see
 where they stand: smaller priority numbers are served first, then the longest waiting.
@@ -6,12 +6,55 @@ where they stand: smaller priority numbers are served first, then the longest wa
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Text, and_, func, or_, select, text
+from sqlalchemy.orm import Mapped, Session
 
-from bot.store.models import Handoff, HandoffStatus
+from bot.store.base import Base, UTCDateTime, stored_as_text
+
+
+class HandoffStatus(str, enum.Enum):
+    """waiting → assigned → closed; a customer may cancel while waiting."""
+
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+    ASSIGNED = "assigned"
+    CLOSED = "closed"
+
+
+class Handoff(Base):
+    """A conversation's request for a human agent, and its place in the queue."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (
+        CheckConstraint("priority >= 1", name="priority_positive"),
+        Index("ix_handoffs_queue", "status", "priority", "requested_at"),
+        # At most one waiting handoff per conversation, even if two processes race to add one.
+        Index(
+            "uq_handoffs_one_waiting_per_conversation",
+            "conversation_id",
+            unique=True,
+            sqlite_where=text("status = 'waiting'"),
+            postgresql_where=text("status = 'waiting'"),
+        ),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
+    reason: Mapped[str] = Column(Text, nullable=False)
+    # Smaller is served first; 3 is an ordinary request.
+    priority: Mapped[int] = Column(Integer, nullable=False)
+    status: Mapped[HandoffStatus] = Column(stored_as_text(HandoffStatus), nullable=False)
+    channel: Mapped[str | None] = Column(String(40))
+    requested_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status is HandoffStatus.WAITING
+
 
 DEFAULT_PRIORITY = 3
 _SERVICE_ORDER = (Handoff.priority, Handoff.requested_at, Handoff.id)

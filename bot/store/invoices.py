@@ -10,8 +10,8 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.store.models import Invoice, Order
 from bot.store.shop import Shop, format_money, shop_rules
+from bot.store.shop_records import Invoice, Order
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.store.models import Customer, Order, OrderStatus, Refund, RefundStatus, normalise_email
 from bot.store.refunds import next_refund_reference
 from bot.store.shop import Shop, shop_rules
+from bot.store.shop_records import Customer, Order, OrderStatus, Refund, RefundStatus, normalise_email
 
 CANCELLATION_REASON = "Order cancelled before dispatch"
 REDUCTION_REASON = "Order reduced before dispatch"

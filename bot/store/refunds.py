@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import Order, Refund, RefundStatus
 from bot.store.shop import Shop, shop_rules
+from bot.store.shop_records import Order, Refund, RefundStatus
 
 NO_REASON_GIVEN = "No reason given"
 

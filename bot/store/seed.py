@@ -18,14 +18,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.settings import SEED_DIR, database_url
+from bot.store.base import Base
 from bot.store.database import cached_engine, create_schema, open_session
 from bot.store.datafiles import DataFileError, explain, read_yaml_mapping
+from bot.store.handoffs import Handoff
 from bot.store.invoices import issue_invoice
-from bot.store.models import (
-    Base,
+from bot.store.shop import Shop, load_shop
+from bot.store.shop_records import (
     Customer,
     DeliveryMethod,
-    Handoff,
     Invoice,
     Order,
     OrderLine,
@@ -35,7 +36,6 @@ from bot.store.models import (
     RefundStatus,
     normalise_email,
 )
-from bot.store.shop import Shop, load_shop
 
 CUSTOMERS_FILE = "customers.yml"
 PRODUCTS_FILE = "products.yml"

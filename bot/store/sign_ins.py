@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session
 
 from bot.settings import secret_key
-from bot.store.models import Base, UTCDateTime
+from bot.store.base import Base, UTCDateTime
 
 if TYPE_CHECKING:
     from bot.policy import Identity

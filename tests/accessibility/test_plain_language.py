@@ -98,7 +98,7 @@ def test_the_data_summary_an_action_builds_has_a_plain_version(shop_database):
 
     from bot.privacy.subject_access import summary
     from bot.store.database import open_session
-    from bot.store.models import Customer
+    from bot.store.shop_records import Customer
 
     with open_session() as session:
         customer = session.get(Customer, 1)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from bot.privacy.consent import ConsentState, Where, consent_state, record_decision
 from bot.privacy.history import ORDER_HISTORY
 from bot.store.database import open_session
-from bot.store.models import Customer
+from bot.store.shop_records import Customer
 from actions.data_rights import ERASE_CONVERSATION_SLOT, ActionFulfilDataRequest
 from tests.actions.conftest import make_tracker, rechecked_in, run
 

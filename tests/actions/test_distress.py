@@ -13,8 +13,8 @@ from actions.distress import ActionRespondToDistress, verdict
 from actions.handoff import ActionRequestHuman
 from bot.policy import current_policy
 from bot.store.database import open_session
-from bot.store.handoffs import request_handoff
-from bot.store.models import DistressDetection, Handoff
+from bot.store.distress import DistressDetection
+from bot.store.handoffs import Handoff, request_handoff
 from tests.actions.conftest import make_tracker, run
 
 

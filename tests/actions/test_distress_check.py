@@ -14,8 +14,8 @@ from actions.handoff import ActionRequestHuman
 from actions.orders import ValidateCancelOrderForm, ValidateTrackOrderForm
 from bot.policy import current_policy
 from bot.store.database import open_session
-from bot.store.handoffs import assign_handoff, request_handoff
-from bot.store.models import DistressDetection, Handoff
+from bot.store.distress import DistressDetection
+from bot.store.handoffs import Handoff, assign_handoff, request_handoff
 from tests.actions.chat import Chat
 from tests.actions.conftest import DOMAIN
 

@@ -24,7 +24,7 @@ from rasa_sdk.executor import ActionExecutor
 
 from bot.policy import current_policy
 from bot.store.database import open_session
-from bot.store.models import Order, OrderStatus
+from bot.store.shop_records import Order, OrderStatus
 from tests.actions.chat import parsed
 from tests.unit.dialogue import DOMAIN
 

@@ -10,7 +10,8 @@ from actions.distress_resume import SET_ASIDE_SLOT, ActionResumeRequest, first_a
 from actions.orders import ActionCancelOrder, ValidateCancelOrderForm
 from bot.policy import current_policy
 from bot.store.database import open_session
-from bot.store.models import Handoff, Order, OrderStatus
+from bot.store.handoffs import Handoff
+from bot.store.shop_records import Order, OrderStatus
 from tests.actions.chat import Chat
 
 ADA_EMAIL, ADA_POSTCODE = "ada.thornbury@example.com", "AC1 4RT"

@@ -11,8 +11,7 @@ from sqlalchemy.exc import OperationalError
 import actions.handoff as handoff_actions
 from actions.handoff import ActionHandoffWaiting, ActionRequestHuman, handoff_reason
 from bot.store.database import open_session
-from bot.store.handoffs import request_handoff
-from bot.store.models import Handoff, HandoffStatus
+from bot.store.handoffs import Handoff, HandoffStatus, request_handoff
 from tests.actions.conftest import make_tracker, run
 
 

@@ -18,8 +18,8 @@ from sqlalchemy import delete
 
 from bot.privacy import history
 from bot.privacy.consent import ConsentState, Where, consent_state, record_decision, withdraw_all
+from bot.store.consent import ConsentRecord
 from bot.store.database import open_session
-from bot.store.models import ConsentRecord
 from tests.actions.conftest import DOMAIN, make_tracker
 
 EXECUTOR = ActionExecutor()

@@ -15,8 +15,9 @@ from actions.orders import ValidateTrackOrderForm
 from bot.policy import current_policy
 from bot.privacy.consent import Where, record_decision
 from bot.privacy.history import ORDER_HISTORY
+from bot.store.consent import ConsentDecision, ConsentRecord
 from bot.store.database import open_session
-from bot.store.models import ConsentDecision, ConsentRecord, CustomerConversation
+from bot.store.privacy import CustomerConversation
 from tests.actions.conftest import DOMAIN, make_tracker, run
 
 ADA_ID = "1"

@@ -10,7 +10,7 @@ from actions.delivery_address import ActionChangeShippingAddress
 from actions.order_items import ActionChangeOrder, ValidateChangeOrderForm, parse_quantity
 from actions.orders import ActionCancelOrder, ActionTrackOrder, ValidateCancelOrderForm
 from bot.store.database import open_session
-from bot.store.models import Order, OrderStatus
+from bot.store.shop_records import Order, OrderStatus
 from tests.actions.conftest import DOMAIN, make_tracker, rechecked_in, run
 
 ADA = "ada.thornbury@example.com"

@@ -11,7 +11,7 @@ from actions.orders import ActionCancelOrder, ValidateCancelOrderForm
 from actions.step_up import ActionAskStepUpPostcode, proven_in_this_request
 from bot.policy import current_policy
 from bot.store.database import open_session
-from bot.store.models import Order, OrderStatus
+from bot.store.shop_records import Order, OrderStatus
 from bot.store.sign_ins import SignInFailures, customer_subject, record_failure
 from tests.actions.conftest import make_tracker, run
 from tests.actions.forms import FormConversation

@@ -16,8 +16,8 @@ from bot.audit.chain import append, record_body, verify_chain
 from bot.audit.policy_records import policy_records
 from bot.audit.pseudonyms import conversation_pseudonym
 from bot.policy import current_policy
+from bot.store.audit import AuditRecord
 from bot.store.database import create_schema, make_engine, open_session
-from bot.store.models import AuditRecord
 from tests.explain.events import action, bot, listen, loop, session_start, slot, user
 
 CUSTOMER_WROTE = "my name is Ada Lovelace and my email is ada@example.com"

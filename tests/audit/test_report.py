@@ -24,8 +24,8 @@ from bot.audit.report_fairness import FairnessSection
 from bot.audit.report_html import render_html
 from bot.cli import main
 from bot.explain.turns import turns_of
+from bot.store.audit import AuditRecord
 from bot.store.database import create_schema, make_engine, open_session
-from bot.store.models import AuditRecord
 
 POLICY_VERSION = 2
 NOTICE_VERSION = "2026-11-27"

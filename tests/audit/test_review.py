@@ -39,7 +39,7 @@ from bot.explain.turns import Guess, turns_of
 from bot.privacy.conversations import delete_conversations, tracker_engine
 from bot.settings import PROJECT_ROOT
 from bot.store.database import cached_engine, create_schema, open_session
-from bot.store.models import ReviewLabel
+from bot.store.review import ReviewLabel
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 INTENTS = ["cancel_order", "check_refund_policy", "get_refund", "out_of_scope", "track_order"]

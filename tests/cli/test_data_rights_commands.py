@@ -11,7 +11,7 @@ from bot.cli import main
 from bot.privacy.consent import ConsentState, Where, consent_state, record_decision
 from bot.privacy.history import ORDER_HISTORY
 from bot.store.database import open_session
-from bot.store.models import Customer
+from bot.store.shop_records import Customer
 
 
 def test_show_summarises_what_is_held(shop_database, capsys):

@@ -8,8 +8,8 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from bot.store.agent_console import AgentAction
 from bot.store.database import open_session
-from bot.store.models import AgentAction
 from tests.running import AGENT_TOKEN, Candor, Chat
 
 

@@ -6,7 +6,8 @@ import requests
 from sqlalchemy import select
 
 from bot.store.database import open_session
-from bot.store.models import DistressDetection, Handoff
+from bot.store.distress import DistressDetection
+from bot.store.handoffs import Handoff
 from tests.running import Candor, Chat
 
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from bot.audit.chain import record_body, verify_chain
 from bot.audit.pseudonyms import conversation_pseudonym
+from bot.store.audit import AuditRecord
 from bot.store.database import open_session
-from bot.store.models import AuditRecord
 from tests.running import Candor, Chat
 
 

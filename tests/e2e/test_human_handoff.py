@@ -10,7 +10,7 @@ import sys
 from sqlalchemy import select
 
 from bot.store.database import open_session
-from bot.store.models import Handoff, HandoffStatus
+from bot.store.handoffs import Handoff, HandoffStatus
 from tests.running import Candor, Chat
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.store.database import open_session
-from bot.store.models import Customer, Order, OrderStatus, RefundStatus
+from bot.store.shop_records import Customer, Order, OrderStatus, RefundStatus
 from tests.running import Candor, Chat
 
 ADA = "ada.thornbury@example.com"

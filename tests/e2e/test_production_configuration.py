@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, select, text
 
 from bot.policy import current_policy
 from bot.store.database import open_session
-from bot.store.models import Handoff
+from bot.store.handoffs import Handoff
 from bot.store.seed import init_database
 from tests.conftest import empty_redis_database, new_postgres_database
 from tests.running import Candor, Chat, OneCandorAtATime, shared_settings

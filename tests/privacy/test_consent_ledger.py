@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from bot.policy import PolicyError, current_policy
 from bot.privacy.consent import ConsentState, Where, consent_state, record_decision, withdraw_all, wording_sha256
+from bot.store.consent import ConsentDecision, ConsentRecord
 from bot.store.database import open_session
-from bot.store.models import ConsentDecision, ConsentRecord
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 HERE = Where(channel="rest", conversation_id="conversation-1")

@@ -24,8 +24,11 @@ from bot.privacy.subject_access import export, summary
 from bot.store.customers import link_conversation
 from bot.store.database import cached_engine, open_session
 from bot.audit.pseudonyms import conversation_pseudonym
-from bot.store.models import Customer, DistressDetection, ErasureReceipt, ReviewLabel
+from bot.store.distress import DistressDetection
+from bot.store.privacy import ErasureReceipt
+from bot.store.review import ReviewLabel
 from bot.store.seed import init_database
+from bot.store.shop_records import Customer
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 ADA = 1

@@ -16,11 +16,14 @@ from bot.privacy.consent import ConsentState, Where, consent_state, record_decis
 from bot.privacy.conversations import conversation_events
 from bot.privacy.history import ORDER_HISTORY
 from bot.privacy.retention import PurgeSchedule, purge
-from bot.store.customers import link_conversation
+from bot.store.consent import ConsentRecord
 from bot.store.conversation_keys import ConversationKey, claim
-from bot.store.sign_ins import SignInFailures, customer_subject, record_failure
+from bot.store.customers import link_conversation
 from bot.store.database import cached_engine, open_session
-from bot.store.models import ConsentRecord, Customer, CustomerConversation, DistressDetection
+from bot.store.distress import DistressDetection
+from bot.store.privacy import CustomerConversation
+from bot.store.shop_records import Customer
+from bot.store.sign_ins import SignInFailures, customer_subject, record_failure
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 RETENTION = current_policy().privacy.retention

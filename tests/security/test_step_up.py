@@ -15,7 +15,7 @@ from actions.delivery_address import ActionChangeShippingAddress, ValidateAddres
 from actions.identity import ValidateDataRequestForm
 from actions.orders import ActionCancelOrder, ValidateCancelOrderForm
 from bot.store.database import open_session
-from bot.store.models import Customer, Order, OrderStatus
+from bot.store.shop_records import Customer, Order, OrderStatus
 from tests.actions.forms import FormConversation
 
 pytestmark = pytest.mark.usefixtures("shop_database")

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.settings import SEED_DIR
 from bot.store import Order, create_schema, find_verified_order, make_engine, open_session
-from bot.store.models import Base
+from bot.store.base import Base
 from bot.store.seed import seed_database
 
 # A Wednesday morning, so working-day arithmetic in tests is easy to check by eye.
