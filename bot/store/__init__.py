@@ -102,3 +102,6 @@ __all__ = [
     "shop_rules",
     "waiting_handoff",
 ]
+
+# Every table registered on the shared metadata, whichever module is imported first.
+from bot.store import tables  # noqa: E402,F401
