@@ -16,9 +16,10 @@ RASA := $(BIN)/rasa
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-# Debian packages: espeak-ng speaks on the voice channel; sox checks its audio in the tests and
+# Debian packages: espeak-ng speaks on the voice channel; wbritish and wamerican (English word
+# lists) tell redaction an everyday word from a name; sox checks the voice's audio in the tests and
 # Chromium runs the web widget's browser tests. Installed only when missing, with apt-get.
-RUN_PACKAGES := espeak-ng
+RUN_PACKAGES := espeak-ng wbritish wamerican
 TEST_PACKAGES := $(RUN_PACKAGES) sox chromium
 # axe-core (npm) checks the widget against WCAG in the browser tests.
 BROWSER_TESTS := tests/e2e/browser
@@ -70,7 +71,7 @@ test-python: install train
 # redact names of every origin, within the gaps `fairness` in bot/policy.yml allows. It fails today
 # (see the README), so it is kept out of `make test` until it passes, and joins it then.
 FAIRNESS_GATE := tests/fairness
-fairness: install train
+fairness: install run-packages train
 	$(BIN)/python -m pytest $(FAIRNESS_GATE)
 
 # The long versions of the fuzz and load tests that `make test` runs briefly (tests/security):

@@ -231,9 +231,10 @@ def _redactor() -> Any:
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     from bot.policy import PolicyError
     from bot.privacy.ner import NerModelMissing
+    from bot.privacy.not_personal_data import DictionaryMissing
     from bot.privacy.redaction import default_redactor
 
     try:
         return default_redactor()
-    except (PolicyError, NerModelMissing) as error:
+    except (PolicyError, NerModelMissing, DictionaryMissing) as error:
         raise CommandError(str(error)) from None

@@ -8,7 +8,9 @@ Names and street addresses have no pattern, so Presidio's spaCy engine runs Cand
 named-entity model (`bot.privacy.ner`), trained by `candor train` from generated chat messages:
 nothing is downloaded. Without it redaction refuses to start (`NerModelMissing`, naming `make
 train`) rather than quietly missing every name. Beside it run the recognizers in
-`bot.privacy.recognizers`: patterns, checksums and word lists. The model has a lemmatizer with an
+`bot.privacy.recognizers`: patterns, checksums and word lists. What the model finds that names
+nobody (a date, a name in code, an everyday word in lower case) is kept as written
+(`bot.privacy.not_personal_data`). The model has a lemmatizer with an
 empty table, so each word is its own lemma, which is what lets Presidio's context words ("card",
 "phone") raise a score.
 
@@ -52,23 +54,14 @@ from bot.bounded_text import BoundedTokenizer, TextBounds, pieces  # noqa: E402
 from bot.policy import PolicyError, Redaction, current_policy  # noqa: E402
 from bot.privacy.ner import require_model  # noqa: E402
 from bot.privacy.ner.generator import LABELS as NER_LABELS  # noqa: E402
+from bot.privacy.not_personal_data import everyday_words, found_by_the_model, not_personal_data  # noqa: E402
 from bot.privacy.recognizers import candor_recognizers  # noqa: E402
-from bot.privacy.recognizers.word_lists import word_list  # noqa: E402
 
 LANGUAGE = "en"
 # Text without a letter or a digit cannot name anyone; skipping it saves a Presidio call.
 _MAY_HOLD_PERSONAL_DATA = re.compile(r"[^\W_]")
 # A placeholder already stored in place of personal data ("<PHONE_NUMBER>").
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*>")
-NER_RECOGNIZER = SpacyRecognizer.__name__
-_DATE_WORD = re.compile(r"[^\W_]+")
-# A name in code: words joined by underscores ("order_history").
-_IDENTIFIER = re.compile(r"(?<![^\W_])[^\W_]+(?:_[^\W_]+)+(?![^\W_])")
-_DATE_WORDS = frozenset(word.lower() for word in (*word_list("months"), *word_list("weekdays"), "of", "the"))
-_NUMBER_OR_ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)?")
-# The day of a date, just before a month ("5 January", "5th of January") or just after it ("January 5th").
-_DAY_BEFORE = re.compile(r"(?:^|\W)\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+$", re.IGNORECASE)
-_DAY_AFTER = re.compile(r"\s+\d{1,2}(?:st|nd|rd|th)?\b", re.IGNORECASE)
 # How much text Presidio analyses at once (chosen with `candor bench-inputs`). Each piece is
 # analysed with up to `context_chars` of the text on either side, so personal data that crosses a
 # cut is seen whole by one of the two pieces, with the words before it that raise its score.
@@ -136,7 +129,7 @@ class Redactor:
         results = [trim(result) for result in _deferring_to_patterns(_outside_placeholders(text, results))]
         return [
             result for result in results
-            if result.end > result.start and not _a_date(text, result) and not _an_identifier(text, result)
+            if result.end > result.start and not not_personal_data(text, result)
         ]
 
     def _replace(self, text: str, results: List[RecognizerResult]) -> RedactedText:
@@ -221,10 +214,10 @@ def _deferring_to_patterns(results: List[RecognizerResult]) -> List[RecognizerRe
     where a recognizer that knows the shape found some of the same text, its type is the one
     stored there, and the model's finding keeps the parts outside it.
     """
-    patterns = sorted((r for r in results if _recognizer(r) != NER_RECOGNIZER), key=lambda r: r.start)
+    patterns = sorted((r for r in results if not found_by_the_model(r)), key=lambda r: r.start)
     kept = list(patterns)
     for result in results:
-        if _recognizer(result) != NER_RECOGNIZER:
+        if not found_by_the_model(result):
             continue
         start = result.start
         for pattern in patterns:
@@ -241,43 +234,6 @@ def _part(result: RecognizerResult, start: int, end: int) -> RecognizerResult:
     return RecognizerResult(
         result.entity_type, start, end, result.score, result.analysis_explanation, result.recognition_metadata
     )
-
-
-def _a_date(text: str, result: RecognizerResult) -> bool:
-    """Whether the NER model took a date or a number for a place or a person: "01 January 2000",
-    "Jan 5th", "13, 2000", or "January" alone in "delivered 5 January".
-
-    Every word is a number, an ordinal, a month or a weekday (`words/months.txt`, `weekdays.txt`),
-    with at least one number and one word; or the words are a month or a weekday alone, with a day
-    right before or after them.
-    A date says when, never who or where, and dates must stay for explanations.
-    """
-    if _recognizer(result) != NER_RECOGNIZER:
-        return False
-    words = _DATE_WORD.findall(text[result.start : result.end].lower())
-    if not any(character.isalpha() for character in text[result.start : result.end]):
-        return True  # "13, 2000", "15.99": a name or a street has letters
-    if words and all(word in _DATE_WORDS for word in words):
-        # "May" or "June" alone may well be someone's name, but not beside a day: "5 June", "June 5th".
-        before = text[max(0, result.start - 12) : result.start]
-        return bool(_DAY_BEFORE.search(before) or _DAY_AFTER.match(text, result.end))
-    # A number and a month or a day.
-    return any(word[0].isdigit() for word in words) and any(not word[0].isdigit() for word in words) and all(
-        word in _DATE_WORDS or _NUMBER_OR_ORDINAL.fullmatch(word) for word in words
-    )
-
-
-def _an_identifier(text: str, result: RecognizerResult) -> bool:
-    """Whether the NER model took a name in code for a person: "order_history", "self_harm".
-
-    Audit records and explanations quote the policy's and the domain's own names, and people's
-    names and streets are not written with underscores.
-    """
-    return _recognizer(result) == NER_RECOGNIZER and _IDENTIFIER.search(text[result.start : result.end]) is not None
-
-
-def _recognizer(result: RecognizerResult) -> Optional[str]:
-    return (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
 
 
 def _position(finding: Finding) -> Tuple[int, int]:
@@ -376,8 +332,10 @@ def build_redactor(policy: Redaction, model: Optional[Path] = None, bounds: Opti
     )
     analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
     redactor = Redactor(analyzer, policy.entities, policy.score_threshold, bounds)
-    # Recognizers load some data on first use (tldextract's suffix list, phone metadata): do it
-    # now, so the first customer's message is not the slow one.
+    # Recognizers load some data on first use (tldextract's suffix list, phone metadata, the
+    # dictionaries): do it now, so the first customer's message is not the slow one, and a missing
+    # dictionary stops the start, not a message.
+    everyday_words()
     redactor.redact("warm-up: sam@example.com, +44 20 7946 0000, 1 High Street")
     return redactor
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from presidio_analyzer import RecognizerResult
 
-from bot.privacy.redaction import NER_RECOGNIZER, _a_date
+from bot.privacy.not_personal_data import NER_RECOGNIZER, a_date
 
 from tests.privacy.recognizers.conftest import Found
 
@@ -80,9 +80,9 @@ def ner_person(text: str, words: str) -> RecognizerResult:
     [("delivered 5 January", "January"), ("due on the 5th of June", "June"), ("by May 3rd please", "May"), ("Friday 13 it came", "Friday")],
 )
 def test_a_month_or_a_day_the_model_takes_for_a_name_beside_a_date_is_kept(text: str, words: str) -> None:
-    assert _a_date(text, ner_person(text, words))
+    assert a_date(text, ner_person(text, words))
 
 
 @pytest.mark.parametrize("text, words", [("thanks, June", "June"), ("May Chen here", "May"), ("ask April about order 104502", "April")])
 def test_a_month_that_is_someones_name_is_still_a_name(text: str, words: str) -> None:
-    assert not _a_date(text, ner_person(text, words))
+    assert not a_date(text, ner_person(text, words))
