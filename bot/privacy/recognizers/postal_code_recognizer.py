@@ -1,4 +1,5 @@
-"""US ZIP codes and Indian PIN codes: digits that are a postal code because the customer says so."""
+"""US ZIP codes and Indian PIN codes: digits that are a postal code because the customer says so,
+or because they end an address."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ class PostalCodeRecognizer(PatternRecognizer):
     Six digits are also the shop's order numbers, and five a quantity or a price, so the digits
     alone are not enough: one of the words in `words/postal_code_context_words.txt` must be among
     the `WORDS_BEFORE` words before them ("zip is 30307", "pin - 380015", "pincode 600 028").
-    A ZIP+4 code is one by its shape. Context is read by whole words: Presidio's own reading
+    Where an address is written out, its end says so instead: five digits right after a US state
+    ("Phoenix, AZ 85004", "Austin, Texas 78701"), or five or six just after a street address
+    another recognizer found ("22 MG Road, Kochi 682018"). A ZIP+4 code is one by its shape. Context is read by whole words: Presidio's own reading
     would find "pin" in "shipping" and take an order number for a postcode.
     """
 
@@ -39,6 +42,10 @@ class PostalCodeRecognizer(PatternRecognizer):
     # A reference word nearer than the context word claims the digits: "zip, and order 104502".
     # "Code" is no such word here, being the end of "pin code" and "zip code".
     REFERENCE_WORDS = word_set("reference_words") - {"code", "codes"}
+    # The US states and territories, by their postal abbreviation ("AZ") and their name ("arizona").
+    STATES = word_set("us_states")
+    # How far after a street address its postal code may come: room for a town, a state, commas.
+    AFTER_ADDRESS_CHARS = 40
 
     def __init__(self, patterns: Optional[List[Pattern]] = None, context: Optional[List[str]] = None) -> None:
         super().__init__(
@@ -58,9 +65,14 @@ class PostalCodeRecognizer(PatternRecognizer):
     ) -> List[RecognizerResult]:
         """Raise digits that follow a word naming a postal code; leave the rest below any threshold."""
         words = {word.lower() for word in self.context}
+        addresses = [other for other in other_raw_recognizer_results if other.entity_type == "STREET_ADDRESS"]
         for result in raw_recognizer_results:
             before = _WORD.findall(text[max(0, result.start - 60) : result.start].lower())[-self.WORDS_BEFORE :]
-            supporting = self._supporting_word(before, words)
+            supporting = (
+                self._supporting_word(before, words)
+                or self._state_before(text, result)
+                or self._after_an_address(text, result, addresses)
+            )
             if supporting:
                 result.score = max(result.score + CONTEXT_BOOST, MIN_SCORE_WITH_CONTEXT)
                 result.analysis_explanation.set_supportive_context_word(supporting)
@@ -77,3 +89,35 @@ class PostalCodeRecognizer(PatternRecognizer):
             if word in self.REFERENCE_WORDS:
                 return None
         return None
+
+    def _state_before(self, text: str, result: RecognizerResult) -> Optional[str]:
+        """The US state just before five digits ("AZ 85004", "new mexico, 87501"), if one is.
+
+        An abbreviation counts in capitals only: in lower case "in", "me" and "or" are words.
+        """
+        if sum(character.isdigit() for character in text[result.start : result.end]) != 5:
+            return None
+        before = text[max(0, result.start - 30) : result.start]
+        if not _ENDS_IN_A_WORD.search(before):
+            return None
+        words = _LETTERS.findall(before)
+        last, last_two = words[-1], " ".join(words[-2:])
+        if len(last) == 2:
+            return last if last.isupper() and last.lower() in self.STATES else None
+        return next((name for name in (last_two, last) if name.lower() in self.STATES), None)
+
+    def _after_an_address(self, text: str, result: RecognizerResult, addresses: List[RecognizerResult]) -> Optional[str]:
+        """"street address" if one ends just before the digits, with only a town or a state between."""
+        for address in addresses:
+            between = text[address.end : result.start]
+            if address.end <= result.start and len(between) <= self.AFTER_ADDRESS_CHARS and _ONLY_PLACE_WORDS.fullmatch(between):
+                if not set(_WORD.findall(between.lower())) & self.REFERENCE_WORDS:
+                    return "street address"
+        return None
+
+
+# A word, then only a comma or spaces, just before the digits: "AZ ", "New Mexico, ".
+_ENDS_IN_A_WORD = re.compile(r"[A-Za-z][,\s]+$")
+_LETTERS = re.compile(r"[A-Za-z]+")
+# Between an address and its postal code: words, commas, hyphens and line breaks, no sentence end or digit.
+_ONLY_PLACE_WORDS = re.compile(r"[^\d.!?;:]*")
