@@ -28,7 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.distress_resume import set_aside
 from actions.handoff import STATUS_SLOT, WAITING, _contact, queue_for_person
-from bot.policy import DISTRESS_CATEGORIES, current_policy
+from bot.policy import current_policy
+from bot.policy_sections import DISTRESS_CATEGORIES
 from bot.store.database import open_session
 from bot.store.distress import DistressDetection
 from bot.store.handoffs import HandoffStatus, open_handoff, queue_position, waiting_handoff

@@ -24,7 +24,8 @@ from typing import List, Optional, Sequence
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
-from bot.policy import Identity, current_policy
+from bot.policy import current_policy
+from bot.policy_sections import Identity
 from bot.store.customers import normalise_postcode
 from bot.store.database import open_session
 from bot.store.shop_records import Customer

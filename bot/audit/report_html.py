@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from bot.audit.report import AuditEntry, DayCount, ReportData
+from bot.audit.report_data import AuditEntry, DayCount, ReportData
 from bot.audit.report_charts import Chart, bar_chart, daily_chart
 from bot.audit.report_fairness import FairnessSection
 

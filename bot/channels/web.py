@@ -47,7 +47,8 @@ from bot.channels.rest import (
     with_access,
 )
 from bot.ownership import SECRET_HEADER, AccessRefused, existing_conversation, open_conversation
-from bot.policy import PolicyError, current_policy
+from bot.policy import current_policy
+from bot.policy_sections import PolicyError
 
 logger = logging.getLogger(__name__)
 

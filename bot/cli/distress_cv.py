@@ -35,7 +35,8 @@ from bot.cli.eval_distress import (
     nearest_rank_percentile,
     score,
 )
-from bot.policy import DISTRESS_CATEGORIES, current_policy
+from bot.policy import current_policy
+from bot.policy_sections import DISTRESS_CATEGORIES
 
 if TYPE_CHECKING:  # Rasa and spaCy are slow to import; the command imports them only when it runs
     from bot.components.distress import Reading

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequenc
 
 from bot.cli.csvfiles import read_csv_rows
 from bot.cli.errors import CommandError
-from bot.policy import DISTRESS_CATEGORIES
+from bot.policy_sections import DISTRESS_CATEGORIES
 
 # The designs `bot.components.distress_designs` knows (not imported here: it pulls in spaCy).
 DESIGNS = ("ngrams", "bow", "ensemble")

@@ -260,7 +260,7 @@ def model_reader(model_path: Path) -> ModelReader:
 
 def shipped_redactor() -> Redacts:
     """The redactor the tracker store uses, with a one-line reason if it cannot be built."""
-    from bot.policy import PolicyError
+    from bot.policy_sections import PolicyError
     from bot.privacy.redaction import default_redactor
 
     try:

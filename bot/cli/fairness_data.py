@@ -17,7 +17,7 @@ import yaml
 
 from bot.cli.csvfiles import read_csv_rows
 from bot.cli.errors import CommandError
-from bot.policy import DISTRESS_CATEGORIES
+from bot.policy_sections import DISTRESS_CATEGORIES
 from bot.settings import PROJECT_ROOT
 
 FAIRNESS_DIR = PROJECT_ROOT / "data" / "fairness"

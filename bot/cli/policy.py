@@ -34,7 +34,7 @@ from bot.audit.policy_versions import (
     resolve,
 )
 from bot.cli.errors import CommandError
-from bot.policy import PolicyError
+from bot.policy_sections import PolicyError
 from bot.store.audit import AuditRecord
 from bot.store.database import cached_engine, open_session
 

@@ -229,7 +229,7 @@ def _redactor() -> Any:
     # Not configuration: TensorFlow reads this on import, to quiet its start-up chatter.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    from bot.policy import PolicyError
+    from bot.policy_sections import PolicyError
     from bot.privacy.ner import NerModelMissing
     from bot.privacy.not_personal_data import DictionaryMissing
     from bot.privacy.redaction import default_redactor

@@ -13,7 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from bot import settings
-from bot.audit.report import Period, gather
+from bot.audit.report_counts import gather
+from bot.audit.report_data import Period
 from bot.audit.report_fairness import FairnessFileError, FairnessSection, latest_document, read_figures
 from bot.audit.report_html import render_html
 from bot.cli.errors import CommandError

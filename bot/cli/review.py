@@ -18,16 +18,13 @@ from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import settings
-from bot.audit.review import (
-    REASONS,
+from bot.audit.review import REASONS, ReviewItem, review_candidates, review_item
+from bot.audit.review_labels import (
     ReviewError,
-    ReviewItem,
     TrainingExamples,
     label_turn,
     labellable_intents,
     labels_since,
-    review_candidates,
-    review_item,
     training_examples,
 )
 from bot.cli.dates import utc_moment

@@ -48,7 +48,8 @@ from bot.bounded_text import TextBounds, bounded_doc, pieces
 from bot.components.distress_data import NONE, read_training_examples, training_files
 from bot.components.distress_designs import DistressModel, load_model, new_model
 from bot.components.distress_lexicon import DistressLexicon
-from bot.policy import DISTRESS_CATEGORIES, current_policy
+from bot.policy import current_policy
+from bot.policy_sections import DISTRESS_CATEGORIES
 
 DISTRESS = "distress"
 DISTRESS_INTENT = "distress"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from bot.policy import DISTRESS_CATEGORIES
+from bot.policy_sections import DISTRESS_CATEGORIES
 from bot.yaml_files import read_yaml
 
 NONE = "none"

@@ -32,7 +32,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc
 
-from bot.policy import DISTRESS_CATEGORIES
+from bot.policy_sections import DISTRESS_CATEGORIES
 
 _SETTINGS_FILE = "ngrams.json"
 _WEIGHTS_FILE = "ngrams.npz"

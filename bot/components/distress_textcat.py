@@ -22,7 +22,7 @@ from spacy.training import Example
 from spacy.util import minibatch
 
 from bot.components.distress_data import LABELS
-from bot.policy import DISTRESS_CATEGORIES
+from bot.policy_sections import DISTRESS_CATEGORIES
 
 TEXTCAT = "textcat"
 _DIRECTORY = "textcat"

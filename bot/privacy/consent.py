@@ -16,7 +16,8 @@ from typing import List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.policy import Consent, current_policy
+from bot.policy import current_policy
+from bot.policy_sections import Consent
 from bot.store.consent import ConsentDecision, ConsentRecord
 
 

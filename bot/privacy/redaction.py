@@ -51,7 +51,8 @@ from presidio_anonymizer import AnonymizerEngine  # noqa: E402
 from presidio_anonymizer.entities import ConflictResolutionStrategy  # noqa: E402
 
 from bot.bounded_text import BoundedTokenizer, TextBounds, pieces  # noqa: E402
-from bot.policy import PolicyError, Redaction, current_policy  # noqa: E402
+from bot.policy import current_policy  # noqa: E402
+from bot.policy_sections import PolicyError, Redaction  # noqa: E402
 from bot.privacy.ner import require_model  # noqa: E402
 from bot.privacy.ner.generator import LABELS as NER_LABELS  # noqa: E402
 from bot.privacy.not_personal_data import everyday_words, found_by_the_model, not_personal_data  # noqa: E402

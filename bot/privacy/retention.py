@@ -21,7 +21,8 @@ from sqlalchemy import and_, delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 
-from bot.policy import Retention, current_policy
+from bot.policy import current_policy
+from bot.policy_sections import Retention
 from bot.privacy.conversations import conversations_idle_since, delete_conversations, stored_conversation_ids, tracker_engine
 from bot.store.consent import ConsentDecision, ConsentRecord
 from bot.store.conversation_keys import forget_keys, keys_created_before

@@ -35,7 +35,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActiveLoop, AllSlotsReset, Event, Restarted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.policy import Policy, Redaction, current_policy
+from bot.policy import Policy, current_policy
+from bot.policy_sections import Redaction
 from bot.privacy.redaction import Redactor
 
 logger = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ from bot.settings import secret_key
 from bot.store.base import Base, UTCDateTime
 
 if TYPE_CHECKING:
-    from bot.policy import Identity
+    from bot.policy_sections import Identity
 
 
 class SignInFailures(Base):

@@ -17,7 +17,8 @@ from bot.audit.policy_diff import ADDED, CHANGED, REMOVED, Change, changelog_bet
 from bot.audit.policy_records import policy_body, record_policy_if_new
 from bot.audit.policy_versions import VersionSpecError, default_old, recorded_policies, resolve, snapshot_of_file
 from bot.cli import main
-from bot.policy import PolicyError, load_policy
+from bot.policy import load_policy
+from bot.policy_sections import PolicyError
 from bot.store.database import create_schema, make_engine, open_session
 
 Edit = Callable[[Dict[str, Any]], None]

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from bot.audit.chain import append_record
 from bot.audit.records import is_worth_recording, turn_body
 from bot import settings
-from bot.audit.report import Period, ReportData, gather, percentile
+from bot.audit.report_counts import gather
+from bot.audit.report_data import Period, ReportData, percentile
 from bot.audit.report_fairness import FairnessSection
 from bot.audit.report_html import render_html
 from bot.cli import main

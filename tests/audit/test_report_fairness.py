@@ -11,7 +11,8 @@ from typing import Iterator, List
 import pytest
 
 from bot import settings
-from bot.audit.report import Period, ReportData, gather
+from bot.audit.report_counts import gather
+from bot.audit.report_data import Period, ReportData
 from bot.audit.report_fairness import (
     FairnessFigures,
     FairnessFileError,

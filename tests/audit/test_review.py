@@ -24,16 +24,8 @@ from rasa.shared.nlu.training_data.loading import load_data
 from bot.audit.chain import append_record
 from bot.audit.pseudonyms import conversation_pseudonym
 from bot.audit.records import turn_body
-from bot.audit.review import (
-    ReviewError,
-    ReviewItem,
-    label_turn,
-    labellable_intents,
-    labels_since,
-    review_candidates,
-    review_item,
-    training_examples,
-)
+from bot.audit.review import ReviewItem, review_candidates, review_item
+from bot.audit.review_labels import ReviewError, label_turn, labellable_intents, labels_since, training_examples
 from bot.cli import main
 from bot.explain.turns import Guess, turns_of
 from bot.privacy.conversations import delete_conversations, tracker_engine

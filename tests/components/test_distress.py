@@ -12,7 +12,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.distress import ASK_TIER, DistressDetector
-from bot.policy import DISTRESS_CATEGORIES, current_policy
+from bot.policy import current_policy
+from bot.policy_sections import DISTRESS_CATEGORIES
 from bot.settings import PROJECT_ROOT
 from tests.components.conftest import detector_config
 

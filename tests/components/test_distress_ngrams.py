@@ -12,7 +12,7 @@ from scipy.sparse import hstack
 from sklearn.linear_model import LogisticRegression
 
 from bot.components.distress_ngrams import NgramModel, Settings
-from bot.policy import DISTRESS_CATEGORIES
+from bot.policy_sections import DISTRESS_CATEGORIES
 
 NLP = spacy.blank("en")
 EXAMPLES: List[Tuple[str, str]] = [

@@ -24,7 +24,8 @@ from bot.components.distress import (
     Reading,
     decide,
 )
-from bot.policy import DISTRESS_CATEGORIES, PolicyError, load_policy
+from bot.policy import load_policy
+from bot.policy_sections import DISTRESS_CATEGORIES, PolicyError
 from bot.settings import POLICY_FILE, PROJECT_ROOT
 
 THRESHOLDS = {category: 0.5 for category in DISTRESS_CATEGORIES} | {"self_harm": 0.6}

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from bot.policy import PolicyError, current_policy
+from bot.policy import current_policy
+from bot.policy_sections import PolicyError
 from bot.privacy.consent import ConsentState, Where, consent_state, record_decision, withdraw_all, wording_sha256
 from bot.store.consent import ConsentDecision, ConsentRecord
 from bot.store.database import open_session

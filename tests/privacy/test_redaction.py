@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.bounded_text import TextBounds, pieces
-from bot.policy import PolicyError, current_policy
+from bot.policy import current_policy
+from bot.policy_sections import PolicyError
 from bot.privacy.redaction import Redactor
 from bot.settings import SEED_DIR
 

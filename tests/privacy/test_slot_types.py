@@ -12,7 +12,8 @@ import pytest
 import yaml
 from rasa.shared.core.domain import Domain
 
-from bot.policy import PolicyError, current_policy, load_policy
+from bot.policy import current_policy, load_policy
+from bot.policy_sections import PolicyError
 from bot.settings import POLICY_FILE
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "bot" / "domain"))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.policy import Identity
+from bot.policy_sections import Identity
 from bot.store.database import open_session
 from bot.store.sign_ins import (
     SignInFailures,

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.policy import STEP_UP_OPERATIONS, PolicyError, load_policy
+from bot.policy import load_policy
+from bot.policy_sections import STEP_UP_OPERATIONS, PolicyError
 from bot.settings import POLICY_FILE
 
 

@@ -7,7 +7,14 @@ import tomli
 from bot.settings import PROJECT_ROOT
 
 # What Rasa's graph components may import: the policy and the small modules it reads.
-COMPONENTS_MAY_IMPORT = {"bot.components", "bot.policy", "bot.settings", "bot.yaml_files", "bot.bounded_text"}
+COMPONENTS_MAY_IMPORT = {
+    "bot.components",
+    "bot.policy",
+    "bot.policy_sections",
+    "bot.settings",
+    "bot.yaml_files",
+    "bot.bounded_text",
+}
 
 
 def contract(name_starts: str) -> dict:

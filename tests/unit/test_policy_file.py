@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.policy import PolicyError, load_policy
+from bot.policy import load_policy
+from bot.policy_sections import PolicyError
 from bot.settings import POLICY_FILE
 
 
