@@ -29,7 +29,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.audit.chain import record_body
-from bot.explain.turns import DETECTOR_INTENTS, FALLBACK_INTENT, META_INTENTS, OVERRIDING_INTENTS, Guess
+from bot.conversation.names import NLU_FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, REPORT_WRONG_ANSWER_INTENT
+from bot.explain.turns import DETECTOR_INTENTS, META_INTENTS, OVERRIDING_INTENTS, Guess
 from bot.policy import current_policy
 from bot.audit.pseudonyms import pseudonyms_of
 from bot.privacy.conversations import conversation_events, stored_conversation_ids, tracker_engine
@@ -42,10 +43,9 @@ NOT_UNDERSTOOD = "not_understood"
 LOW_CONFIDENCE = "low_confidence"
 REASONS = (CUSTOMER_FLAG, NOT_UNDERSTOOD, LOW_CONFIDENCE)
 
-REPORT_WRONG_ANSWER = "report_wrong_answer"
 # What a person may not teach: Rasa's internal intents and the detector's verdict (`out_of_scope` is
 # a real answer: "that's not something this shop does").
-NOT_LABELS = (frozenset(DEFAULT_INTENTS) - {"out_of_scope"}) | {FALLBACK_INTENT, *DETECTOR_INTENTS}
+NOT_LABELS = (frozenset(DEFAULT_INTENTS) - {OUT_OF_SCOPE_INTENT}) | {NLU_FALLBACK_INTENT, *DETECTOR_INTENTS}
 
 NLU_FORMAT_VERSION = "3.1"
 # The redactor replaces personal data by its type: "<EMAIL_ADDRESS>", "<PERSON>".
@@ -126,7 +126,7 @@ def review_candidates(
     threshold = current_policy().review.confidence_below if threshold is None else threshold
     with open_session(store) as session:
         window = _turns(session, since=since, until=until)
-        flagging = {turn.conversation_id for turn in window if turn.intent == REPORT_WRONG_ANSWER}
+        flagging = {turn.conversation_id for turn in window if turn.intent == REPORT_WRONG_ANSWER_INTENT}
         history = _by_conversation(_turns(session, until=until, conversations=flagging)) if flagging else {}
         listed = _reasons(window, history, threshold)
         labels = _labels(session, {turn.conversation_id for turn, _ in listed})
@@ -350,7 +350,7 @@ def _reasons(
         if turn.understood is None:
             continue
         confidence = turn.understood.get("confidence")
-        if turn.intent == FALLBACK_INTENT:
+        if turn.intent == NLU_FALLBACK_INTENT:
             listed(turn, NOT_UNDERSTOOD)
         # The fallback's and the detector's scores are not the classifier's confidence in an intent.
         elif turn.intent not in OVERRIDING_INTENTS and confidence is not None and confidence < threshold:
@@ -361,7 +361,7 @@ def _reasons(
         for turn in conversation:
             # A message the distress detector answered is not reviewed: its words are too sensitive
             # to keep as training data, and its intent is the detector's, not the classifier's.
-            if turn.intent == REPORT_WRONG_ANSWER and turn.seq in in_window and previous is not None and previous.intent not in DETECTOR_INTENTS:
+            if turn.intent == REPORT_WRONG_ANSWER_INTENT and turn.seq in in_window and previous is not None and previous.intent not in DETECTOR_INTENTS:
                 listed(previous, CUSTOMER_FLAG)
             if turn.understood is not None and turn.intent not in META_INTENTS:
                 previous = turn
