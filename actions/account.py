@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.verification import normalise_email
 from actions.wording import echo
+from bot.conversation.names import NEWSLETTER_CHOICE_SLOT, NEWSLETTER_EMAIL_SLOT
 from bot.store.customers import NewsletterOutcome, set_newsletter
 from bot.store.database import open_session
 
@@ -40,8 +41,8 @@ class ValidateNewsletterForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        if tracker.get_slot("newsletter_choice") == SUBSCRIBE:
-            return ["newsletter_choice"]  # explained at the end; no email needed
+        if tracker.get_slot(NEWSLETTER_CHOICE_SLOT) == SUBSCRIBE:
+            return [NEWSLETTER_CHOICE_SLOT]  # explained at the end; no email needed
         return domain_slots
 
     def validate_newsletter_choice(
@@ -50,7 +51,7 @@ class ValidateNewsletterForm(FormValidationAction):
         choice = value if value in (SUBSCRIBE, UNSUBSCRIBE) else newsletter_choice(str(value))
         if choice is None:
             dispatcher.utter_message(response="utter_newsletter_choice_unclear")
-        return {"newsletter_choice": choice}
+        return {NEWSLETTER_CHOICE_SLOT: choice}
 
     def validate_newsletter_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -58,7 +59,7 @@ class ValidateNewsletterForm(FormValidationAction):
         email = normalise_email(value)
         if email is None:
             dispatcher.utter_message(response="utter_email_invalid", value=echo(value))
-        return {"newsletter_email": email}
+        return {NEWSLETTER_EMAIL_SLOT: email}
 
 
 class ActionUpdateNewsletter(Action):
@@ -68,11 +69,11 @@ class ActionUpdateNewsletter(Action):
         return "action_update_newsletter"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        events: List[EventType] = [SlotSet("newsletter_choice", None), SlotSet("newsletter_email", None)]
-        if tracker.get_slot("newsletter_choice") != UNSUBSCRIBE:
+        events: List[EventType] = [SlotSet(NEWSLETTER_CHOICE_SLOT, None), SlotSet(NEWSLETTER_EMAIL_SLOT, None)]
+        if tracker.get_slot(NEWSLETTER_CHOICE_SLOT) != UNSUBSCRIBE:
             dispatcher.utter_message(response="utter_newsletter_subscribe_online")
             return events
-        email = tracker.get_slot("newsletter_email")
+        email = tracker.get_slot(NEWSLETTER_EMAIL_SLOT)
         with open_session() as session:
             outcome = set_newsletter(session, email, False, datetime.now(timezone.utc))
         response = {

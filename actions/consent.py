@@ -19,20 +19,25 @@ from rasa_sdk.types import DomainDict
 
 from accessibility.modes import MODE_SLOT, Mode, mode_of, worded
 from actions.wording import day
+from bot.conversation.names import (
+    ADDRESS_CHANGE_FORM,
+    CANCEL_ORDER_FORM,
+    CUSTOMER_ID_SLOT,
+    HISTORY_CONSENT_SLOT,
+    ORDER_ID_SLOT,
+)
 from bot.policy import current_policy
 from bot.privacy.consent import Where, consent_expires_at, consent_state, record_decision
 from bot.privacy.history import ORDER_HISTORY, history_if_allowed
 from bot.store.database import open_session
 from bot.store.shop_records import OrderStatus
 
-CONSENT_SLOT = "history_consent"
-
 # Which past orders are worth offering, by the form that asks.
 ORDERS_WORTH_OFFERING: Dict[str, tuple] = {
     "track_order_form": (OrderStatus.PLACED, OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.DELIVERED),
-    "cancel_order_form": (OrderStatus.PLACED, OrderStatus.PROCESSING),
+    CANCEL_ORDER_FORM: (OrderStatus.PLACED, OrderStatus.PROCESSING),
     "change_order_form": (OrderStatus.PLACED, OrderStatus.PROCESSING),
-    "address_change_form": (OrderStatus.PLACED, OrderStatus.PROCESSING),
+    ADDRESS_CHANGE_FORM: (OrderStatus.PLACED, OrderStatus.PROCESSING),
     "refund_form": (OrderStatus.DELIVERED, OrderStatus.CANCELLED),
     "refund_status_form": (OrderStatus.DELIVERED, OrderStatus.CANCELLED),
     "invoice_form": (OrderStatus.SHIPPED, OrderStatus.DELIVERED),
@@ -41,7 +46,7 @@ ORDERS_WORTH_OFFERING: Dict[str, tuple] = {
 
 def identified_customer(tracker: Tracker) -> Optional[int]:
     """The customer proven by this conversation's identity check, if any (never a guess)."""
-    value = tracker.get_slot("customer_id")
+    value = tracker.get_slot(CUSTOMER_ID_SLOT)
     try:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
@@ -51,7 +56,7 @@ def identified_customer(tracker: Tracker) -> Optional[int]:
 def should_ask_consent(tracker: Tracker, now: datetime) -> bool:
     """Ask when history would help right now (identified, no order number yet) and no answer holds."""
     customer_id = identified_customer(tracker)
-    if customer_id is None or tracker.get_slot("order_id"):
+    if customer_id is None or tracker.get_slot(ORDER_ID_SLOT):
         return False
     with open_session() as session:
         return consent_state(session, customer_id, ORDER_HISTORY, now).should_ask
@@ -61,7 +66,7 @@ def record_consent_answer(value: Any, dispatcher: CollectingDispatcher, tracker:
     """Put the customer's yes or no in the ledger and tell them what it means."""
     customer_id = identified_customer(tracker)
     if not isinstance(value, bool) or customer_id is None:
-        return {CONSENT_SLOT: None}
+        return {HISTORY_CONSENT_SLOT: None}
     now = datetime.now(timezone.utc)
     where = Where(channel=tracker.get_latest_input_channel(), conversation_id=tracker.sender_id)
     plain = mode_of(tracker.get_slot(MODE_SLOT)) is Mode.PLAIN
@@ -72,7 +77,7 @@ def record_consent_answer(value: Any, dispatcher: CollectingDispatcher, tracker:
         dispatcher.utter_message(response="utter_consent_granted", until=day(until.date()))
     else:
         dispatcher.utter_message(response="utter_consent_refused")
-    return {CONSENT_SLOT: value}
+    return {HISTORY_CONSENT_SLOT: value}
 
 
 class ActionAskHistoryConsent(Action):

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.step_up import explain_not_rechecked, step_up_passed, used_up
 from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import order_facts
+from bot.conversation.names import ADDRESS_CHANGE_FORM, ADDRESS_CONFIRMED_SLOT, SHIPPING_ADDRESS_SLOT
 from bot.store.database import open_session
 from bot.store.orders import AddressChangeOutcome, change_shipping_address
 from bot.store.shop_records import Order
@@ -43,8 +44,8 @@ class ValidateAddressChangeForm(VerifiedOrderFormValidation):
         )
         if not looks_complete:
             dispatcher.utter_message(response="utter_shipping_address_invalid")
-            return {"shipping_address": None}
-        return {"shipping_address": address}
+            return {SHIPPING_ADDRESS_SLOT: None}
+        return {SHIPPING_ADDRESS_SLOT: address}
 
 
 class ActionAskAddressConfirmed(Action):
@@ -61,7 +62,7 @@ class ActionAskAddressConfirmed(Action):
             dispatcher.utter_message(
                 response="utter_address_confirmation",
                 order_id=str(order.id),
-                shipping_address=tracker.get_slot("shipping_address"),
+                shipping_address=tracker.get_slot(SHIPPING_ADDRESS_SLOT),
                 old_address=order.shipping_address,
             )
         return []
@@ -74,7 +75,7 @@ class ActionChangeShippingAddress(Action):
         return "action_change_shipping_address"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        events: List[EventType] = [SlotSet("shipping_address", None), SlotSet("address_confirmed", None), *used_up()]
+        events: List[EventType] = [SlotSet(SHIPPING_ADDRESS_SLOT, None), SlotSet(ADDRESS_CONFIRMED_SLOT, None), *used_up()]
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is None:
@@ -84,12 +85,12 @@ class ActionChangeShippingAddress(Action):
                 dispatcher.utter_message(response="utter_address_collection_order", **facts)
             elif not order.can_be_changed:
                 dispatcher.utter_message(response="utter_address_cannot_be_changed", **facts)
-            elif not step_up_passed(tracker, "change_address", "address_change_form"):
+            elif not step_up_passed(tracker, "change_address", ADDRESS_CHANGE_FORM):
                 explain_not_rechecked(dispatcher, session, order.customer_id)
-            elif tracker.get_slot("address_confirmed") is not True:
+            elif tracker.get_slot(ADDRESS_CONFIRMED_SLOT) is not True:
                 dispatcher.utter_message(response="utter_address_not_changed", **facts)
             else:
-                result = change_shipping_address(session, order, tracker.get_slot("shipping_address"), datetime.now(timezone.utc))
+                result = change_shipping_address(session, order, tracker.get_slot(SHIPPING_ADDRESS_SLOT), datetime.now(timezone.utc))
                 if result.outcome in (AddressChangeOutcome.CHANGED, AddressChangeOutcome.UNCHANGED):
                     dispatcher.utter_message(
                         response="utter_address_changed", **{**facts, "shipping_address": result.shipping_address}

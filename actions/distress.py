@@ -27,7 +27,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.distress_resume import set_aside
-from actions.handoff import STATUS_SLOT, WAITING, _contact, queue_for_person
+from actions.handoff import WAITING, _contact, queue_for_person
+from bot.conversation.names import HANDOFF_STATUS_SLOT, RESPOND_TO_DISTRESS_ACTION
 from bot.policy import current_policy
 from bot.policy_sections import DISTRESS_CATEGORIES
 from bot.store.database import open_session
@@ -98,7 +99,7 @@ def give_crisis_care(dispatcher: CollectingDispatcher, tracker: Tracker, score: 
 
 class ActionRespondToDistress(Action):
     def name(self) -> Text:
-        return "action_respond_to_distress"
+        return RESPOND_TO_DISTRESS_ACTION
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         found = verdict(tracker)
@@ -110,7 +111,7 @@ class ActionRespondToDistress(Action):
             dispatcher.utter_message(response="utter_distress_person_here")
             record_detection(tracker.sender_id, category, found["score"], "told_person_is_here")
             return []
-        if tracker.get_slot(STATUS_SLOT) == WAITING:
+        if tracker.get_slot(HANDOFF_STATUS_SLOT) == WAITING:
             return self._reassure(dispatcher, tracker, category, found["score"])
         if not current_policy().handoff.hours.is_open(datetime.now(timezone.utc)):
             dispatcher.utter_message(response="utter_distress_after_hours", **_contact())

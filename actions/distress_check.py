@@ -31,10 +31,15 @@ from actions.distress import (
     verdict_of,
 )
 from actions.distress_resume import SET_ASIDE_SLOT, set_aside, set_aside_request
-from actions.handoff import STATUS_SLOT, WAITING
+from actions.handoff import WAITING
+from bot.conversation.names import (
+    AFFIRM_INTENT,
+    ANSWER_SELF_HARM_CHECK_ACTION,
+    ASK_ABOUT_SELF_HARM_ACTION,
+    HANDOFF_STATUS_SLOT,
+    SELF_HARM_CHECK_INTENT,
+)
 
-CHECK_INTENT = "self_harm_check"
-YES = "affirm"
 # What the assistant did, as the detection record and the agent console name it.
 ASKED = "asked_whether_at_risk"
 SAID_YES = f"said_yes_{CRISIS_CARE}"
@@ -45,7 +50,7 @@ class ActionAskAboutSelfHarm(Action):
     """Asks directly whether the customer is thinking of harming themselves, pausing anything else."""
 
     def name(self) -> Text:
-        return "action_ask_about_self_harm"
+        return ASK_ABOUT_SELF_HARM_ACTION
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         score = verdict(tracker)["score"]
@@ -55,7 +60,7 @@ class ActionAskAboutSelfHarm(Action):
             return []
         dispatcher.utter_message(response="utter_self_harm_check")
         record_detection(tracker.sender_id, SELF_HARM, score, ASKED)
-        if tracker.get_slot(STATUS_SLOT) == WAITING:
+        if tracker.get_slot(HANDOFF_STATUS_SLOT) == WAITING:
             return []  # nothing to carry on: their form ended when they asked for a person
         return set_aside(tracker, domain)
 
@@ -64,18 +69,18 @@ class ActionAnswerSelfHarmCheck(Action):
     """Acts on the customer's yes or no to the self-harm question."""
 
     def name(self) -> Text:
-        return "action_answer_self_harm_check"
+        return ANSWER_SELF_HARM_CHECK_ACTION
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if person_is_with_them(tracker.sender_id):
             return []  # the person from the team reads the answer and replies themselves
         score = score_of_the_question(tracker)
-        if (tracker.latest_message.get("intent") or {}).get("name") == YES:
+        if (tracker.latest_message.get("intent") or {}).get("name") == AFFIRM_INTENT:
             # What was set aside stays with the person now; nothing carries on by itself.
             return give_crisis_care(dispatcher, tracker, score, SAID_YES) + [SlotSet(SET_ASIDE_SLOT, None)]
         record_detection(tracker.sender_id, SELF_HARM, score, SAID_NO)
         dispatcher.utter_message(response="utter_self_harm_check_sorry")
-        if tracker.get_slot(STATUS_SLOT) == WAITING:
+        if tracker.get_slot(HANDOFF_STATUS_SLOT) == WAITING:
             dispatcher.utter_message(response="utter_distress_person_coming", position=place_in_queue(tracker.sender_id))
             return []
         dispatcher.utter_message(response="utter_self_harm_check_offer_person")
@@ -88,6 +93,6 @@ def score_of_the_question(tracker: Tracker) -> float:
     messages = [event for event in tracker.events if event.get("event") == "user"]
     for event in reversed(messages[:-1]):
         parse_data = event.get("parse_data") or {}
-        if (parse_data.get("intent") or {}).get("name") == CHECK_INTENT:
+        if (parse_data.get("intent") or {}).get("name") == SELF_HARM_CHECK_INTENT:
             return verdict_of(parse_data)["score"]
     return 0.0

@@ -36,13 +36,20 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.step_up import PROOF_SLOT, proven_in_this_request
+from bot.conversation.names import (
+    AFFIRM_INTENT,
+    DENY_INTENT,
+    OUT_OF_SCOPE_INTENT,
+    REQUESTED_SLOT,
+    RESUME_REQUEST_ACTION,
+    STOP_INTENT,
+)
 from bot.explain.descriptions import CONFIG_FILE, RULES_DIR, read_fallback_threshold, read_rules
 from bot.explain.turns import OVERRIDING_INTENTS
 
 SET_ASIDE_SLOT = "set_aside_request"
-REQUESTED_SLOT = "requested_slot"
 # Messages that ask for nothing to be done, or nothing the shop does: there is nothing to carry on.
-SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "stop", "out_of_scope"})
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", AFFIRM_INTENT, DENY_INTENT, STOP_INTENT, OUT_OF_SCOPE_INTENT})
 
 
 @dataclass(frozen=True)
@@ -160,7 +167,7 @@ class ActionResumeRequest(Action):
     """The customer declined the person offered for distress: carry on with what they asked, gently."""
 
     def name(self) -> Text:
-        return "action_resume_request"
+        return RESUME_REQUEST_ACTION
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         request = set_aside_request(tracker, domain)

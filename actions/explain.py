@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from accessibility.modes import MODE_SLOT, Mode, mode_of, worded
+from bot.conversation.names import EXPLAIN_DECISION_ACTION, REQUESTED_SLOT, TAKE_FEEDBACK_ACTION
 from bot.explain.descriptions import vocabulary
 from bot.explain.explanation import explain_previous_turn
 from bot.explain.turns import META_INTENTS, turns_of
@@ -32,11 +33,11 @@ class ActionExplainDecision(Action):
     """Explains the previous turn from what was recorded, or says that nothing was."""
 
     def name(self) -> Text:
-        return "action_explain_decision"
+        return EXPLAIN_DECISION_ACTION
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         explanation = explain_previous_turn(
-            tracker.events, vocabulary(), tracker.get_slot("requested_slot"), about_message_id(tracker.events)
+            tracker.events, vocabulary(), tracker.get_slot(REQUESTED_SLOT), about_message_id(tracker.events)
         )
         if not explanation.recorded:
             dispatcher.utter_message(response="utter_nothing_to_explain")
@@ -110,7 +111,7 @@ class ActionTakeFeedback(Action):
     """Apologises, offers a person, and names the turn to review in the message's metadata."""
 
     def name(self) -> Text:
-        return "action_take_feedback"
+        return TAKE_FEEDBACK_ACTION
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         response = "utter_wrong_answer_noted_in_form" if tracker.active_loop_name else "utter_wrong_answer_noted"

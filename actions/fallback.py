@@ -12,9 +12,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.conversation.names import HANDLE_FALLBACK_ACTION, NLU_FALLBACK_INTENT
 from bot.policy import current_policy
 
-FALLBACK_INTENT = "nlu_fallback"
 
 
 def misunderstandings_in_a_row(tracker: Tracker) -> int:
@@ -25,7 +25,7 @@ def misunderstandings_in_a_row(tracker: Tracker) -> int:
             break
         if event.get("event") != "user":
             continue
-        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != FALLBACK_INTENT:
+        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != NLU_FALLBACK_INTENT:
             break
         count += 1
     return count
@@ -35,7 +35,7 @@ class ActionHandleFallback(Action):
     """Asks the customer to rephrase, and offers a person after repeated misunderstandings."""
 
     def name(self) -> Text:
-        return "action_handle_fallback"
+        return HANDLE_FALLBACK_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]

@@ -15,28 +15,38 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.conversation.names import (
+    ANSWER_SELF_HARM_CHECK_ACTION,
+    ASK_ABOUT_SELF_HARM_ACTION,
+    CONTACT_HUMAN_AGENT_INTENT,
+    HANDLE_FALLBACK_ACTION,
+    HANDOFF_STATUS_SLOT,
+    HANDOFF_WAITING_ACTION,
+    REQUESTED_SLOT,
+    REQUEST_HUMAN_ACTION,
+    RESPOND_TO_DISTRESS_ACTION,
+    RESUME_REQUEST_ACTION,
+    STOP_INTENT,
+)
 from bot.policy import current_policy
 from bot.store.database import open_session
 from bot.store.handoffs import HandoffStatus, cancel_handoff, open_handoff, queue_position, raise_priority, request_handoff
 
-STATUS_SLOT = "handoff_status"
 WAITING = "waiting"
-REQUEST_INTENT = "contact_human_agent"
-WITHDRAW_INTENT = "stop"
 OFFER_ACTION = "utter_offer_human"
 DEFAULT_REASON = "customer_request"
 # When the customer accepts a person the assistant offered, the offer's context is the reason.
 REASON_BY_OFFERING_ACTION = {
-    "action_handle_fallback": "repeated_misunderstanding",
+    HANDLE_FALLBACK_ACTION: "repeated_misunderstanding",
     "utter_acknowledge_complaint": "complaint",
 }
 # Actions that make the offer themselves, and the reason a yes to it gives. A person asked for
 # from the self-harm question comes first in the queue: the possible risk was not ruled out.
 REASON_BY_SELF_OFFERING_ACTION = {
-    "action_respond_to_distress": "distress",
-    "action_ask_about_self_harm": "distress_self_harm",
-    "action_answer_self_harm_check": "distress",
-    "action_resume_request": "distress",
+    RESPOND_TO_DISTRESS_ACTION: "distress",
+    ASK_ABOUT_SELF_HARM_ACTION: "distress_self_harm",
+    ANSWER_SELF_HARM_CHECK_ACTION: "distress",
+    RESUME_REQUEST_ACTION: "distress",
 }
 
 
@@ -81,7 +91,7 @@ class ActionRequestHuman(Action):
     """Puts the conversation in the queue for a person and pauses the assistant."""
 
     def name(self) -> Text:
-        return "action_request_human"
+        return REQUEST_HUMAN_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -110,14 +120,14 @@ def queue_for_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason:
     dispatcher.utter_message(
         response=response, position=position, handoff={"reason": reason, "priority": priority}, **_contact()
     )
-    return _leave_any_form(tracker) + [SlotSet(STATUS_SLOT, WAITING)]
+    return _leave_any_form(tracker) + [SlotSet(HANDOFF_STATUS_SLOT, WAITING)]
 
 
 class ActionHandoffWaiting(Action):
     """Answers every message while the customer waits for a person, without automating at them."""
 
     def name(self) -> Text:
-        return "action_handoff_waiting"
+        return HANDOFF_WAITING_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -128,17 +138,17 @@ class ActionHandoffWaiting(Action):
             handoff = open_handoff(session, tracker.sender_id)
             if handoff is None:
                 dispatcher.utter_message(response="utter_handoff_closed")
-                return [SlotSet(STATUS_SLOT, None)]
+                return [SlotSet(HANDOFF_STATUS_SLOT, None)]
             if handoff.status is HandoffStatus.ASSIGNED:
                 return []  # a person is answering: the assistant stays silent; the message is kept for them
-            if intent == WITHDRAW_INTENT:
+            if intent == STOP_INTENT:
                 cancel_handoff(session, tracker.sender_id, now)
                 dispatcher.utter_message(response="utter_handoff_withdrawn")
-                return [SlotSet(STATUS_SLOT, None)]
+                return [SlotSet(HANDOFF_STATUS_SLOT, None)]
             position = queue_position(session, handoff)
         if intent == "bot_challenge":
             dispatcher.utter_message(response="utter_iamabot")
-        if intent == REQUEST_INTENT:
+        if intent == CONTACT_HUMAN_AGENT_INTENT:
             dispatcher.utter_message(response="utter_handoff_already_waiting", position=position)
         else:
             dispatcher.utter_message(response="utter_handoff_waiting", position=position)
@@ -161,5 +171,5 @@ class ActionShareContactOptions(Action):
 def _leave_any_form(tracker: Tracker) -> List[EventType]:
     """A request for a person ends whatever form was running; nothing half-done is kept going."""
     if tracker.active_loop_name:
-        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
     return []

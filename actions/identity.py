@@ -40,12 +40,19 @@ from actions.step_up import (
 )
 from actions.verification import normalise_email
 from actions.wording import echo
+from bot.conversation.names import (
+    CUSTOMER_ID_SLOT,
+    DATA_REQUEST_SLOT,
+    EMAIL_SLOT,
+    ERASE_CONFIRMED_SLOT,
+    IDENTITY_POSTCODE_SLOT,
+)
 from bot.store.customers import customer_by_claim, link_conversation, parse_customer_number
 from bot.store.database import open_session
 from bot.store.sign_ins import claim_subject, customer_subject
 
 CLAIM_SLOT = "identity_claim"
-IDENTITY_SLOTS = (CLAIM_SLOT, "identity_postcode")
+IDENTITY_SLOTS = (CLAIM_SLOT, IDENTITY_POSTCODE_SLOT)
 
 
 def claim_must_wait(tracker: Tracker) -> bool:
@@ -78,8 +85,8 @@ class ValidateDataRequestForm(FormValidationAction):
         if customer_id is None:
             # Stopping here, the action explains why and offers a person.
             return [] if attempts_exhausted(tracker) or claim_must_wait(tracker) else list(IDENTITY_SLOTS)
-        request = tracker.get_slot("data_request")
-        slots = ["erase_confirmed"] if request == "erase" else []
+        request = tracker.get_slot(DATA_REQUEST_SLOT)
+        slots = [ERASE_CONFIRMED_SLOT] if request == "erase" else []
         if needs_step_up(request) and not proven_in_this_request(tracker, self.form_name()):
             if step_up_blocked(tracker, customer_id):
                 return []
@@ -100,7 +107,7 @@ class ValidateDataRequestForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         claim = tracker.get_slot(CLAIM_SLOT)
         if not claim:
-            return {"identity_postcode": None}
+            return {IDENTITY_POSTCODE_SLOT: None}
         now = datetime.now(timezone.utc)
         lock = claim_subject(str(claim))
         with open_session() as session:
@@ -110,22 +117,22 @@ class ValidateDataRequestForm(FormValidationAction):
             if check.verdict is Verdict.PROVEN and customer is not None:
                 link_conversation(session, customer, tracker.sender_id, now)
                 return {
-                    "customer_id": str(customer.id),
-                    "email": customer.email,
+                    CUSTOMER_ID_SLOT: str(customer.id),
+                    EMAIL_SLOT: customer.email,
                     CLAIM_SLOT: None,
-                    "identity_postcode": None,
+                    IDENTITY_POSTCODE_SLOT: None,
                     FAILURES_SLOT: 0,
                     # Signing in is proof enough for this request: export or erase need not ask again.
                     PROOF_SLOT: True,
                 }
         if check.verdict is Verdict.WAIT:
-            return {"identity_postcode": None}  # the claim stays: the form sees the wait and stops
+            return {IDENTITY_POSTCODE_SLOT: None}  # the claim stays: the form sees the wait and stops
         failures = failures_so_far(tracker) + 1
         if check.retry_at is not None:
-            return {"identity_postcode": None, FAILURES_SLOT: failures}
+            return {IDENTITY_POSTCODE_SLOT: None, FAILURES_SLOT: failures}
         if failures < identity_rules().attempts_per_request:
             dispatcher.utter_message(response="utter_identity_not_matched")
-        return {CLAIM_SLOT: None, "identity_postcode": None, FAILURES_SLOT: failures}
+        return {CLAIM_SLOT: None, IDENTITY_POSTCODE_SLOT: None, FAILURES_SLOT: failures}
 
     def validate_step_up_postcode(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

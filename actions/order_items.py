@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import day, money, order_facts
+from bot.conversation.names import CHANGE_CONFIRMED_SLOT, NEW_QUANTITY_SLOT, ORDER_ID_SLOT, ORDER_ITEM_SLOT
 from bot.store.database import open_session
 from bot.store.orders import LineChangeOutcome, change_line_quantity
 from bot.store.shop import shop_rules
@@ -67,9 +68,9 @@ class ValidateChangeOrderForm(VerifiedOrderFormValidation):
             order = verified_order(session, tracker)
             line = _line_matching(order, str(value)) if order is not None else None
             if line is None:
-                dispatcher.utter_message(response="utter_order_item_unknown", order_id=tracker.get_slot("order_id"))
-                return {"order_item": None}
-            return {"order_item": line.sku}
+                dispatcher.utter_message(response="utter_order_item_unknown", order_id=tracker.get_slot(ORDER_ID_SLOT))
+                return {ORDER_ITEM_SLOT: None}
+            return {ORDER_ITEM_SLOT: line.sku}
 
     def validate_new_quantity(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -78,8 +79,8 @@ class ValidateChangeOrderForm(VerifiedOrderFormValidation):
         maximum = shop_rules().max_quantity_per_line
         if quantity is None or quantity > maximum:
             dispatcher.utter_message(response="utter_quantity_invalid", max_quantity=maximum)
-            return {"new_quantity": None}
-        return {"new_quantity": str(quantity)}
+            return {NEW_QUANTITY_SLOT: None}
+        return {NEW_QUANTITY_SLOT: str(quantity)}
 
 
 class ActionAskOrderItem(Action):
@@ -128,11 +129,11 @@ class ActionAskChangeConfirmed(Action):
             order = verified_order(session, tracker)
             if order is None:
                 return order_not_matched(dispatcher, tracker)
-            sku, quantity = tracker.get_slot("order_item"), parse_quantity(tracker.get_slot("new_quantity"))
+            sku, quantity = tracker.get_slot(ORDER_ITEM_SLOT), parse_quantity(tracker.get_slot(NEW_QUANTITY_SLOT))
             if sku is None or order.line_for(sku) is None or quantity is None:
                 # Nothing complete to confirm (the slots were reset meanwhile): ask again from the item.
                 dispatcher.utter_message(response="utter_change_incomplete")
-                return [SlotSet("order_item", None), SlotSet("new_quantity", None)]
+                return [SlotSet(ORDER_ITEM_SLOT, None), SlotSet(NEW_QUANTITY_SLOT, None)]
             change = _proposed_change(order, sku, quantity)
             dispatcher.utter_message(response="utter_change_confirmation", order_id=str(order.id), **change)
         return []
@@ -159,9 +160,9 @@ class ActionChangeOrder(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         events: List[EventType] = [
-            SlotSet("order_item", None),
-            SlotSet("new_quantity", None),
-            SlotSet("change_confirmed", None),
+            SlotSet(ORDER_ITEM_SLOT, None),
+            SlotSet(NEW_QUANTITY_SLOT, None),
+            SlotSet(CHANGE_CONFIRMED_SLOT, None),
         ]
         with open_session() as session:
             order = verified_order(session, tracker)
@@ -171,10 +172,10 @@ class ActionChangeOrder(Action):
             if not order.can_be_changed:
                 dispatcher.utter_message(response="utter_order_cannot_be_changed", **facts)
                 return events
-            if tracker.get_slot("change_confirmed") is not True:
+            if tracker.get_slot(CHANGE_CONFIRMED_SLOT) is not True:
                 dispatcher.utter_message(response="utter_order_not_changed", **facts)
                 return events
-            sku, quantity = tracker.get_slot("order_item"), int(tracker.get_slot("new_quantity"))
+            sku, quantity = tracker.get_slot(ORDER_ITEM_SLOT), int(tracker.get_slot(NEW_QUANTITY_SLOT))
             item = _proposed_change(order, sku, quantity)["item"]
             result = change_line_quantity(session, order, sku, quantity, datetime.now(timezone.utc))
             refund = result.refund

@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.step_up import explain_not_rechecked, step_up_passed, used_up
 from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import day, money, order_facts
+from bot.conversation.names import CANCEL_CONFIRMED_SLOT, CANCEL_ORDER_FORM
 from bot.store.database import open_session
 from bot.store.orders import CancelOutcome, cancel_order
 from bot.store.shop_records import Order
@@ -76,7 +77,7 @@ class ActionCancelOrder(Action):
         return "action_cancel_order"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        events: List[EventType] = [SlotSet("cancel_confirmed", None), *used_up()]
+        events: List[EventType] = [SlotSet(CANCEL_CONFIRMED_SLOT, None), *used_up()]
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is None:
@@ -86,9 +87,9 @@ class ActionCancelOrder(Action):
                 dispatcher.utter_message(response="utter_order_already_cancelled", **facts)
             elif not order.can_be_cancelled:
                 dispatcher.utter_message(response="utter_order_cannot_be_cancelled", **facts)
-            elif not step_up_passed(tracker, "cancel_order", "cancel_order_form"):
+            elif not step_up_passed(tracker, "cancel_order", CANCEL_ORDER_FORM):
                 explain_not_rechecked(dispatcher, session, order.customer_id)
-            elif tracker.get_slot("cancel_confirmed") is not True:
+            elif tracker.get_slot(CANCEL_CONFIRMED_SLOT) is not True:
                 dispatcher.utter_message(response="utter_order_not_cancelled", **facts)
             else:
                 result = cancel_order(session, order, datetime.now(timezone.utc))

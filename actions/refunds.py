@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.verification import VerifiedOrderFormValidation, order_not_matched, verified_order
 from actions.wording import day, money, order_facts
+from bot.conversation.names import REFUND_CONFIRMED_SLOT
 from bot.store.database import open_session
 from bot.store.refunds import RefundOutcome, refunds_for_order, request_refund
 from bot.store.shop import shop_rules
@@ -83,13 +84,13 @@ class ActionRequestRefund(Action):
         return "action_request_refund"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        events: List[EventType] = [SlotSet("refund_confirmed", None)]
+        events: List[EventType] = [SlotSet(REFUND_CONFIRMED_SLOT, None)]
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is None:
                 return events + order_not_matched(dispatcher, tracker)
             facts = order_facts(order)
-            if refund_needs_a_yes(order) and tracker.get_slot("refund_confirmed") is not True:
+            if refund_needs_a_yes(order) and tracker.get_slot(REFUND_CONFIRMED_SLOT) is not True:
                 dispatcher.utter_message(response="utter_refund_not_requested")
                 return events
             result = request_refund(session, order, CHAT_REFUND_REASON, datetime.now(timezone.utc))

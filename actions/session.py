@@ -15,6 +15,7 @@ from rasa_sdk.events import ActionExecuted, BotUttered, EventType, SessionStarte
 from rasa_sdk.executor import CollectingDispatcher
 
 from accessibility.modes import Mode, mode_from_metadata, worded
+from bot.conversation.names import SESSION_START_ACTION
 from bot.policy import current_policy
 
 NOTICE_SLOT = "ai_notice_version"
@@ -24,7 +25,7 @@ class ActionSessionStart(Action):
     """Starts the session with the AI disclosure as its first bot message."""
 
     def name(self) -> Text:
-        return "action_session_start"
+        return SESSION_START_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]

@@ -32,6 +32,7 @@ from actions.postcode_check import (
     wait_in_words,
     waiting_until,
 )
+from bot.conversation.names import ORDER_ID_SLOT
 from bot.store.database import open_session
 from bot.store.shop_records import Customer
 from bot.store.sign_ins import customer_subject, retry_at
@@ -112,8 +113,8 @@ class ActionAskStepUpPostcode(Action):
         return "action_ask_step_up_postcode"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if tracker.active_loop_name == DATA_REQUEST_FORM or not tracker.get_slot("order_id"):
+        if tracker.active_loop_name == DATA_REQUEST_FORM or not tracker.get_slot(ORDER_ID_SLOT):
             dispatcher.utter_message(response="utter_ask_step_up_postcode")
         else:
-            dispatcher.utter_message(response="utter_ask_step_up_postcode_for_order", order_id=tracker.get_slot("order_id"))
+            dispatcher.utter_message(response="utter_ask_step_up_postcode_for_order", order_id=tracker.get_slot(ORDER_ID_SLOT))
         return []

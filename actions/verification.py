@@ -20,14 +20,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.consent import CONSENT_SLOT, record_consent_answer, should_ask_consent
+from actions.consent import record_consent_answer, should_ask_consent
 from actions.step_up import STEP_UP_SLOT, check_step_up, needs_step_up, proven_in_this_request, step_up_blocked
 from actions.wording import echo
+from bot.conversation.names import EMAIL_SLOT, HISTORY_CONSENT_SLOT, ORDER_ID_SLOT
 from bot.store.database import open_session
 from bot.store.orders import find_verified_order, parse_order_number
 from bot.store.shop_records import Order
 
-VERIFICATION_SLOTS = ("order_id", "email")
+VERIFICATION_SLOTS = (ORDER_ID_SLOT, EMAIL_SLOT)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -39,7 +40,7 @@ def normalise_email(value: Any) -> Optional[str]:
 
 def verified_order(session: Session, tracker: Tracker) -> Optional[Order]:
     """The order the conversation's order number and email point to, if they belong together."""
-    order_id, email = tracker.get_slot("order_id"), tracker.get_slot("email")
+    order_id, email = tracker.get_slot(ORDER_ID_SLOT), tracker.get_slot(EMAIL_SLOT)
     if not order_id or not email:
         return None
     return find_verified_order(session, order_id, email)
@@ -47,8 +48,8 @@ def verified_order(session: Session, tracker: Tracker) -> Optional[Order]:
 
 def order_not_matched(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """The number and email no longer match (or never did): say so and ask for both again."""
-    dispatcher.utter_message(response="utter_order_not_matched", order_id=tracker.get_slot("order_id"))
-    return [SlotSet("order_id", None), SlotSet("email", None)]
+    dispatcher.utter_message(response="utter_order_not_matched", order_id=tracker.get_slot(ORDER_ID_SLOT))
+    return [SlotSet(ORDER_ID_SLOT, None), SlotSet(EMAIL_SLOT, None)]
 
 
 class VerifiedOrderFormValidation(FormValidationAction, ABC):
@@ -82,7 +83,7 @@ class VerifiedOrderFormValidation(FormValidationAction, ABC):
         domain: DomainDict,
     ) -> List[Text]:
         if not should_ask_consent(tracker, datetime.now(timezone.utc)):
-            domain_slots = [slot for slot in domain_slots if slot != CONSENT_SLOT]
+            domain_slots = [slot for slot in domain_slots if slot != HISTORY_CONSENT_SLOT]
         with open_session() as session:
             order = verified_order(session, tracker)
             if order is not None and not self.order_qualifies(order):
@@ -108,8 +109,8 @@ class VerifiedOrderFormValidation(FormValidationAction, ABC):
             order = verified_order(session, tracker)
             customer_id = order.customer_id if order is not None else None
         if customer_id is None:  # the order no longer matches: start again from its number
-            dispatcher.utter_message(response="utter_order_not_matched", order_id=tracker.get_slot("order_id"))
-            return {STEP_UP_SLOT: None, "order_id": None, "email": None}
+            dispatcher.utter_message(response="utter_order_not_matched", order_id=tracker.get_slot(ORDER_ID_SLOT))
+            return {STEP_UP_SLOT: None, ORDER_ID_SLOT: None, EMAIL_SLOT: None}
         return check_step_up(value, dispatcher, tracker, customer_id)
 
     def validate_order_id(
@@ -118,10 +119,10 @@ class VerifiedOrderFormValidation(FormValidationAction, ABC):
         number = parse_order_number(value)
         if number is None:
             dispatcher.utter_message(response="utter_order_id_invalid", value=echo(value))
-            return {"order_id": None}
-        if "email" in tracker.slots_to_validate():
-            return {"order_id": str(number)}  # validate_email checks the pair in this turn
-        return _check_pair(str(number), tracker.get_slot("email"), dispatcher)
+            return {ORDER_ID_SLOT: None}
+        if EMAIL_SLOT in tracker.slots_to_validate():
+            return {ORDER_ID_SLOT: str(number)}  # validate_email checks the pair in this turn
+        return _check_pair(str(number), tracker.get_slot(EMAIL_SLOT), dispatcher)
 
     def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -129,20 +130,20 @@ class VerifiedOrderFormValidation(FormValidationAction, ABC):
         email = normalise_email(value)
         if email is None:
             dispatcher.utter_message(response="utter_email_invalid", value=echo(value))
-            return {"email": None}
-        number = parse_order_number(tracker.get_slot("order_id") or "")
+            return {EMAIL_SLOT: None}
+        number = parse_order_number(tracker.get_slot(ORDER_ID_SLOT) or "")
         if number is None:
-            return {"email": email}  # the order number is asked for (again) first
+            return {EMAIL_SLOT: email}  # the order number is asked for (again) first
         return _check_pair(str(number), email, dispatcher)
 
 
 def _check_pair(order_id: str, email: Optional[str], dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
     """Accept the number and email together, or forget both and start again."""
     if email is None:
-        return {"order_id": order_id}
+        return {ORDER_ID_SLOT: order_id}
     with open_session() as session:
         matched = find_verified_order(session, order_id, email) is not None
     if not matched:
         dispatcher.utter_message(response="utter_order_not_matched", order_id=order_id)
-        return {"order_id": None, "email": None}
-    return {"order_id": order_id, "email": email}
+        return {ORDER_ID_SLOT: None, EMAIL_SLOT: None}
+    return {ORDER_ID_SLOT: order_id, EMAIL_SLOT: email}

@@ -14,7 +14,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-PACE_SLOT = "speech_pace"
+from bot.conversation.names import CHANGE_SPEECH_PACE_ACTION, SPEECH_PACE_SLOT
+
 SLOWEST, FASTEST = -3, 3
 
 
@@ -22,14 +23,14 @@ class ActionChangeSpeechPace(Action):
     """Moves the pace one step slower or faster, and says so, or says it is already at the limit."""
 
     def name(self) -> Text:
-        return "action_change_speech_pace"
+        return CHANGE_SPEECH_PACE_ACTION
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         slower = (tracker.latest_message.get("intent") or {}).get("name") == "speak_slower"
-        pace = int(tracker.get_slot(PACE_SLOT) or 0)
+        pace = int(tracker.get_slot(SPEECH_PACE_SLOT) or 0)
         limit = SLOWEST if slower else FASTEST
         if pace == limit:
             dispatcher.utter_message(response="utter_speaking_slowest" if slower else "utter_speaking_fastest")
             return []
         dispatcher.utter_message(response="utter_speaking_slower" if slower else "utter_speaking_faster")
-        return [SlotSet(PACE_SLOT, float(pace - 1 if slower else pace + 1))]
+        return [SlotSet(SPEECH_PACE_SLOT, float(pace - 1 if slower else pace + 1))]

@@ -22,6 +22,8 @@ CONFIG = PROJECT_ROOT / "bot" / "config.yml"
 DOMAIN = PROJECT_ROOT / "bot" / "domain"
 TRAINING_DATA = [PROJECT_ROOT / "data" / part for part in ("nlu", "rules", "stories")]
 COMPONENTS = PROJECT_ROOT / "bot" / "components"
+# The shared slot, intent and action names: the components' defaults are made of them.
+CONVERSATION_NAMES = PROJECT_ROOT / "bot" / "conversation"
 # Read by the distress detector during training, though not Rasa training data itself: the lexicon
 # and every writing pass in data/distress/train/ (the evaluation CSVs are left out, being neither).
 COMPONENT_DATA = PROJECT_ROOT / "data" / "distress"
@@ -30,7 +32,7 @@ MODELS_DIR = PROJECT_ROOT / "models"
 
 def training_inputs() -> List[Path]:
     """Every file whose content changes what `rasa train` produces, in a stable order."""
-    roots = [CONFIG, DOMAIN, *TRAINING_DATA, COMPONENTS, COMPONENT_DATA]
+    roots = [CONFIG, DOMAIN, *TRAINING_DATA, COMPONENTS, CONVERSATION_NAMES, COMPONENT_DATA]
     files: List[Path] = []
     for root in roots:
         if root.is_file():

@@ -54,6 +54,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import settings
+from bot.conversation.names import ERASE_CONVERSATION_SLOT
 from bot.explain.turns import DETECTOR_INTENTS
 from bot.ownership import forget_conversation
 from bot.policy import current_policy
@@ -63,7 +64,6 @@ from bot.privacy.stored_text import REDACTION_FAILED, Conversation, KnownValues,
 
 logger = logging.getLogger(__name__)
 
-ERASE_CONVERSATION_SLOT = "erase_conversation"
 # What can go wrong while a conversation is read or written: the database, or a value it refuses.
 STORAGE_ERRORS = (SQLAlchemyError, ValueError, OSError)
 

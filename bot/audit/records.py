@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Optional
 
-from bot.explain.turns import FALLBACK_INTENT, Guess, Turn, Understanding
+from bot.conversation.names import HANDOFF_STATUS_SLOT, HISTORY_CONSENT_SLOT, NLU_FALLBACK_INTENT
+from bot.explain.turns import Guess, Turn, Understanding
 
 SLOT_SET = "<set>"
-HANDOFF_STATUS_SLOT = "handoff_status"
-CONSENT_SLOT = "history_consent"
 
 
 def turn_body(turn: Turn, recorded_slot_values: Iterable[str]) -> Dict[str, Any]:
@@ -24,7 +23,7 @@ def turn_body(turn: Turn, recorded_slot_values: Iterable[str]) -> Dict[str, Any]
         "channel": turn.user.channel if turn.user else None,
         "understood": _understood(turn.user),
         "detector": _detector(turn.user),
-        "fallback": bool(turn.user and turn.user.intent == FALLBACK_INTENT),
+        "fallback": bool(turn.user and turn.user.intent == NLU_FALLBACK_INTENT),
         "steps": [{"action": step.action, "policy": step.policy_class, "confidence": step.confidence} for step in turn.steps],
         "rejected": turn.rejected,
         "responses": turn.responses,
@@ -81,8 +80,8 @@ def _detector(user: Optional[Understanding]) -> Optional[Dict[str, Any]]:
 
 def _consent(turn: Turn) -> Dict[str, Any]:
     consent: Dict[str, Any] = {"history_used": turn.history_used}
-    if CONSENT_SLOT in turn.slots:
-        consent["decision"] = turn.slots[CONSENT_SLOT]
+    if HISTORY_CONSENT_SLOT in turn.slots:
+        consent["decision"] = turn.slots[HISTORY_CONSENT_SLOT]
     return consent
 
 

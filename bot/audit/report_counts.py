@@ -31,13 +31,15 @@ from bot.audit.report_data import (
     PolicyInForce,
     ReportData,
 )
+from bot.conversation.names import (
+    ASK_WHY_INTENT,
+    EXPLAIN_DECISION_ACTION,
+    REPORT_WRONG_ANSWER_INTENT,
+    TAKE_FEEDBACK_ACTION,
+)
 from bot.store.audit import AuditRecord
 
 # What a customer turn tells us, by the intent understood or the action the assistant ran.
-ASK_WHY_INTENT = "ask_why"
-EXPLAIN_ACTION = "action_explain_decision"
-FEEDBACK_INTENT = "report_wrong_answer"
-FEEDBACK_ACTION = "action_take_feedback"
 WITHDRAW_CONSENT_INTENT = "withdraw_consent"
 
 
@@ -128,15 +130,15 @@ def summarise(entries: Iterable[AuditEntry], period: Period, chain: ChainReport,
         ),
         explanations=_evidence(
             "explanations", "Explanations asked",
-            [entry for entry in turns if entry.intent == ASK_WHY_INTENT or EXPLAIN_ACTION in entry.actions],
+            [entry for entry in turns if entry.intent == ASK_WHY_INTENT or EXPLAIN_DECISION_ACTION in entry.actions],
             f"Turns in which the customer asked why (intent {ASK_WHY_INTENT}) or the assistant explained "
-            f"a decision ({EXPLAIN_ACTION}).",
+            f"a decision ({EXPLAIN_DECISION_ACTION}).",
         ),
         feedback=_evidence(
             "feedback", "Answers flagged as wrong",
-            [entry for entry in turns if entry.intent == FEEDBACK_INTENT or FEEDBACK_ACTION in entry.actions],
-            f"Turns in which the customer said an answer was wrong (intent {FEEDBACK_INTENT}) or the assistant "
-            f"took their feedback ({FEEDBACK_ACTION}).",
+            [entry for entry in turns if entry.intent == REPORT_WRONG_ANSWER_INTENT or TAKE_FEEDBACK_ACTION in entry.actions],
+            f"Turns in which the customer said an answer was wrong (intent {REPORT_WRONG_ANSWER_INTENT}) or the assistant "
+            f"took their feedback ({TAKE_FEEDBACK_ACTION}).",
         ),
         notices=_notices(turns),
         policy_turns=_grouped(

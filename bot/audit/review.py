@@ -22,7 +22,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.audit.chain import record_body
-from bot.explain.turns import DETECTOR_INTENTS, FALLBACK_INTENT, META_INTENTS, OVERRIDING_INTENTS, Guess
+from bot.conversation.names import NLU_FALLBACK_INTENT, REPORT_WRONG_ANSWER_INTENT
+from bot.explain.turns import DETECTOR_INTENTS, META_INTENTS, OVERRIDING_INTENTS, Guess
 from bot.policy import current_policy
 from bot.audit.pseudonyms import pseudonyms_of
 from bot.privacy.conversations import conversation_events, stored_conversation_ids, tracker_engine
@@ -35,7 +36,6 @@ NOT_UNDERSTOOD = "not_understood"
 LOW_CONFIDENCE = "low_confidence"
 REASONS = (CUSTOMER_FLAG, NOT_UNDERSTOOD, LOW_CONFIDENCE)
 
-REPORT_WRONG_ANSWER = "report_wrong_answer"
 DELETED = "(conversation deleted)"
 MESSAGE_MISSING = "(message not found in the conversation)"
 
@@ -107,7 +107,7 @@ def review_candidates(
     threshold = current_policy().review.confidence_below if threshold is None else threshold
     with open_session(store) as session:
         window = _turns(session, since=since, until=until)
-        flagging = {turn.conversation_id for turn in window if turn.intent == REPORT_WRONG_ANSWER}
+        flagging = {turn.conversation_id for turn in window if turn.intent == REPORT_WRONG_ANSWER_INTENT}
         history = _by_conversation(_turns(session, until=until, conversations=flagging)) if flagging else {}
         listed = _reasons(window, history, threshold)
         labels = _labels(session, {turn.conversation_id for turn, _ in listed})
@@ -186,7 +186,7 @@ def _reasons(
         if turn.understood is None:
             continue
         confidence = turn.understood.get("confidence")
-        if turn.intent == FALLBACK_INTENT:
+        if turn.intent == NLU_FALLBACK_INTENT:
             listed(turn, NOT_UNDERSTOOD)
         # The fallback's and the detector's scores are not the classifier's confidence in an intent.
         elif turn.intent not in OVERRIDING_INTENTS and confidence is not None and confidence < threshold:
@@ -197,7 +197,7 @@ def _reasons(
         for turn in conversation:
             # A message the distress detector answered is not reviewed: its words are too sensitive
             # to keep as training data, and its intent is the detector's, not the classifier's.
-            if turn.intent == REPORT_WRONG_ANSWER and turn.seq in in_window and previous is not None and previous.intent not in DETECTOR_INTENTS:
+            if turn.intent == REPORT_WRONG_ANSWER_INTENT and turn.seq in in_window and previous is not None and previous.intent not in DETECTOR_INTENTS:
                 listed(previous, CUSTOMER_FLAG)
             if turn.understood is not None and turn.intent not in META_INTENTS:
                 previous = turn

@@ -24,12 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.audit.review import ReviewItem
-from bot.explain.turns import DETECTOR_INTENTS, FALLBACK_INTENT
+from bot.conversation.names import NLU_FALLBACK_INTENT, OUT_OF_SCOPE_INTENT
+from bot.explain.turns import DETECTOR_INTENTS
 from bot.store.review import ReviewLabel
 
 # What a person may not teach: Rasa's internal intents and the detector's verdict (`out_of_scope` is
 # a real answer: "that's not something this shop does").
-NOT_LABELS = (frozenset(DEFAULT_INTENTS) - {"out_of_scope"}) | {FALLBACK_INTENT, *DETECTOR_INTENTS}
+NOT_LABELS = (frozenset(DEFAULT_INTENTS) - {OUT_OF_SCOPE_INTENT}) | {NLU_FALLBACK_INTENT, *DETECTOR_INTENTS}
 
 NLU_FORMAT_VERSION = "3.1"
 # The redactor replaces personal data by its type: "<EMAIL_ADDRESS>", "<PERSON>".

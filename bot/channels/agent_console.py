@@ -32,6 +32,7 @@ from sanic.response import HTTPResponse
 from bot import settings
 from bot.channels.checks import RequestProblem, checked_text, json_object
 from bot.channels.outbox import OUTBOX
+from bot.conversation.names import CUSTOMER_ID_SLOT, HANDOFF_STATUS_SLOT
 from bot.privacy.conversations import conversation_events, tracker_engine
 from bot.privacy.history import ORDER_HISTORY, history_if_allowed
 from bot.store.agent_console import AgentAction
@@ -124,7 +125,7 @@ def summary(conversation_id: str, events: List[Dict[str, Any]]) -> Dict[str, Any
         detections = session.execute(
             select(DistressDetection).where(DistressDetection.conversation_id == conversation_id)
         ).scalars().all()
-        customer_id = _latest_slot(events, "customer_id")
+        customer_id = _latest_slot(events, CUSTOMER_ID_SLOT)
         customer = session.get(Customer, int(customer_id)) if str(customer_id or "").isdigit() else None
         history = history_if_allowed(session, customer.id if customer else None, ORDER_HISTORY, now)
         return {
@@ -232,7 +233,7 @@ class AgentConsoleChannel(InputChannel):
             if handoff is None:
                 return _problem(409, "no person was due in that conversation")
             words = await _worded_for(request, conversation_id, HANDED_BACK)
-            await _append(request, conversation_id, [SlotSet("handoff_status", None), BotUttered(words, metadata={"handed_back_by": agent})])
+            await _append(request, conversation_id, [SlotSet(HANDOFF_STATUS_SLOT, None), BotUttered(words, metadata={"handed_back_by": agent})])
             await OUTBOX.deliver(conversation_id, {"text": words, "notice": "agent_left", "agent": agent}, channel)
             _record(agent, "hand_back", conversation_id)
             return response.json({"status": HandoffStatus.CLOSED.value})

@@ -57,13 +57,13 @@ from bot.channels.choices import answering_choices_by_number
 from bot.channels.limits import limited_per_request
 from bot.channels.rest import refusal, replies_to, with_access
 from bot.channels.voice_audio import AudioLinks, derived_key
+from bot.conversation.names import SPEECH_PACE_SLOT
 from bot.ownership import SECRET_HEADER, AccessRefused, conversation_id, open_conversation
 from bot.policy import current_policy
 from bot.settings import PROJECT_ROOT, VAR_DIR, secret_key, twilio_auth_token
 
 logger = logging.getLogger(__name__)
 
-PACE_SLOT = "speech_pace"
 HANDOFF_PAYLOAD = "/contact_human_agent"
 # What a new call sends the assistant, so the caller hears the disclosure and a greeting first.
 CALL_START_PAYLOAD = "/greet"
@@ -383,6 +383,6 @@ async def _pace_of(sender: str) -> float:
     """The caller's pace in steps from the configured rate (0 until they ask for another)."""
     tracker = await _tracker_of(sender)
     try:
-        return float((tracker.get_slot(PACE_SLOT) if tracker is not None else 0) or 0)
+        return float((tracker.get_slot(SPEECH_PACE_SLOT) if tracker is not None else 0) or 0)
     except (TypeError, ValueError):
         return 0.0

@@ -177,14 +177,14 @@ def measure(data: FairnessData, reader: Reader, redactor: Redacts, limits: Limit
 
 def score_writing(data: FairnessData, understood: Sequence[Understood]) -> Tuple[Tuple[WritingGroup, ...], List[IntentMiss]]:
     """Per way of writing: requests, understood, not understood; and every miss."""
-    from bot.cli.eval_nlu import FALLBACK_INTENT
+    from bot.conversation.names import NLU_FALLBACK_INTENT
 
     pairs = list(zip(data.requests, understood))
     groups = []
     for group in data.writing_groups:
         read = [(request.intent, reading.intent) for request, reading in pairs if request.group == group]
         understood_right = sum(meant == taken for meant, taken in read)
-        fell_back = sum(taken == FALLBACK_INTENT for _, taken in read)
+        fell_back = sum(taken == NLU_FALLBACK_INTENT for _, taken in read)
         groups.append(WritingGroup(group, requests=len(read), understood=understood_right, not_understood=fell_back))
     misses = [
         IntentMiss(request.request, request.group, request.intent, reading.intent, request.text)

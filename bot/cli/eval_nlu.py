@@ -25,14 +25,13 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from bot.cli.csvfiles import read_csv_rows
 from bot.cli.errors import CommandError
+from bot.conversation.names import NLU_FALLBACK_INTENT, OUT_OF_SCOPE_INTENT
 
 if TYPE_CHECKING:  # Rasa is slow to import; the command imports it only when it runs
     from rasa.core.agent import Agent
 
-FALLBACK_INTENT = "nlu_fallback"
-OUT_OF_SCOPE_INTENT = "out_of_scope"
 # What an out-of-scope query may get without misleading the customer: "that's not something I do".
-NOT_ANSWERED = (OUT_OF_SCOPE_INTENT, FALLBACK_INTENT)
+NOT_ANSWERED = (OUT_OF_SCOPE_INTENT, NLU_FALLBACK_INTENT)
 
 
 @dataclass
@@ -93,7 +92,7 @@ def score(gold: Sequence[str], predicted: Sequence[str], known_intents: Sequence
         examples=len(gold),
         accuracy=float(accuracy_score(gold, predicted)),
         macro_f1=float(sum(f1s) / len(f1s)),
-        fallback_rate=sum(p == FALLBACK_INTENT for p in predicted) / len(predicted),
+        fallback_rate=sum(p == NLU_FALLBACK_INTENT for p in predicted) / len(predicted),
         f1_by_intent={label: float(f1) for label, f1 in zip(labels, f1s)},
         support_by_intent={label: list(gold).count(label) for label in labels},
         unknown_intents=[label for label in labels if label not in known_intents],
@@ -138,7 +137,7 @@ async def parse_all(agent: Agent, texts: Sequence[str]) -> List[Dict[str, Any]]:
 
 
 def intent_of(parsed: Dict[str, Any]) -> str:
-    return (parsed.get("intent") or {}).get("name") or FALLBACK_INTENT
+    return (parsed.get("intent") or {}).get("name") or NLU_FALLBACK_INTENT
 
 
 def read_out_of_scope(path: Path) -> List[str]:

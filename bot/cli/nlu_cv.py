@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bot.cli.errors import CommandError
-from bot.cli.eval_nlu import FALLBACK_INTENT, NluReport, score
+from bot.cli.eval_nlu import NluReport, score
 from bot.cli.nlu_designs import DESIGNS, Design, design_of, fallback_thresholds, find_design, pipeline_for
+from bot.conversation.names import NLU_FALLBACK_INTENT, OUT_OF_SCOPE_INTENT
 from bot.settings import PROJECT_ROOT
 
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 PASSES = "passes"
-OUT_OF_SCOPE = "out_of_scope"
 THRESHOLD_SWEEP = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 AMBIGUITY_SWEEP = (0.0, 0.05, 0.1, 0.2)
 
@@ -58,7 +58,7 @@ class Reading:
     def decided(self, threshold: float, ambiguity: float) -> str:
         """The intent after Rasa's FallbackClassifier rule, with these thresholds."""
         if self.confidence < threshold or self.confidence - self.runner_up < ambiguity:
-            return FALLBACK_INTENT
+            return NLU_FALLBACK_INTENT
         return self.intent
 
 
@@ -91,7 +91,7 @@ def customer_intents(examples: Sequence[Labelled]) -> List[str]:
     """
     passes_of: Dict[str, set] = {}
     for example in examples:
-        if example.group.startswith(PASSES + "/") and example.intent != OUT_OF_SCOPE:
+        if example.group.startswith(PASSES + "/") and example.intent != OUT_OF_SCOPE_INTENT:
             passes_of.setdefault(example.intent, set()).add(example.group)
     return sorted(intent for intent, passes in passes_of.items() if len(passes) > 1)
 
@@ -163,8 +163,8 @@ async def read_all(model: Path, texts: Sequence[str]) -> List[Reading]:
     agent = load_agent(model)
     readings = []
     for text in texts:
-        ranking = [r for r in (await agent.parse_message(text)).get("intent_ranking") or [] if r["name"] != FALLBACK_INTENT]
-        first = ranking[0] if ranking else {"name": FALLBACK_INTENT, "confidence": 0.0}
+        ranking = [r for r in (await agent.parse_message(text)).get("intent_ranking") or [] if r["name"] != NLU_FALLBACK_INTENT]
+        first = ranking[0] if ranking else {"name": NLU_FALLBACK_INTENT, "confidence": 0.0}
         readings.append(Reading(first["name"], first["confidence"], ranking[1]["confidence"] if len(ranking) > 1 else 0.0))
     return readings
 
@@ -175,8 +175,8 @@ def report(examples: Sequence[Labelled], result: OutOfFold, threshold: float, am
     gold = [examples[i].intent for i in held_out]
     predicted = [result.readings[i].decided(threshold, ambiguity) for i in held_out]
     scores = score(gold, predicted, sorted(set(gold)))
-    outside = [p for g, p in zip(gold, predicted) if g == OUT_OF_SCOPE]
-    caught = sum(p in (OUT_OF_SCOPE, FALLBACK_INTENT) for p in outside) / len(outside) if outside else None
+    outside = [p for g, p in zip(gold, predicted) if g == OUT_OF_SCOPE_INTENT]
+    caught = sum(p in (OUT_OF_SCOPE_INTENT, NLU_FALLBACK_INTENT) for p in outside) / len(outside) if outside else None
     return scores, caught
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, List, Set
 
 from bot.cli.errors import CommandError
+from bot.conversation.names import DISTRESS_INTENT, SELF_HARM_CHECK_INTENT
 from bot.model import CONFIG, DOMAIN, TRAINING_DATA
 from bot.settings import PROJECT_ROOT
 
@@ -26,7 +27,7 @@ CODE_SENDING_RESPONSES = (PROJECT_ROOT / "actions", PROJECT_ROOT / "bot" / "chan
 RASA_DEFAULT_RESPONSES = {"utter_default"}
 # Intents an NLU component sets instead of learning from examples (the distress detector's, like
 # Rasa's own nlu_fallback): having no training examples is their nature, not a mistake.
-INTENTS_SET_BY_COMPONENTS = {"distress", "self_harm_check"}
+INTENTS_SET_BY_COMPONENTS = {DISTRESS_INTENT, SELF_HARM_CHECK_INTENT}
 _INTENT_WITHOUT_EXAMPLES = re.compile(r"The intent '(?P<name>\w+)' is listed in the domain file, but is not found in the NLU training data\.")
 _UNUSED_RESPONSE = re.compile(r"The utterance '(?P<name>utter_\w+)' is not used in any story or rule\.")
 

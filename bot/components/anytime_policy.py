@@ -24,6 +24,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.components.promise_policy import PROMISE_PRIORITY, PromisePolicy
+from bot.conversation.names import (
+    ASK_WHY_INTENT,
+    EXPLAIN_DECISION_ACTION,
+    REPORT_WRONG_ANSWER_INTENT,
+    TAKE_FEEDBACK_ACTION,
+)
 
 
 @DefaultV1Recipe.register(
@@ -37,8 +43,8 @@ class AnytimePolicy(PromisePolicy):
         return {
             "priority": PROMISE_PRIORITY,
             "actions_for_intents": {
-                "ask_why": "action_explain_decision",
-                "report_wrong_answer": "action_take_feedback",
+                ASK_WHY_INTENT: EXPLAIN_DECISION_ACTION,
+                REPORT_WRONG_ANSWER_INTENT: TAKE_FEEDBACK_ACTION,
             },
         }
 

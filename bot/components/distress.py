@@ -48,12 +48,11 @@ from bot.bounded_text import TextBounds, bounded_doc, pieces
 from bot.components.distress_data import NONE, read_training_examples, training_files
 from bot.components.distress_designs import DistressModel, load_model, new_model
 from bot.components.distress_lexicon import DistressLexicon
+from bot.conversation.names import DISTRESS_INTENT, SELF_HARM_CHECK_INTENT
 from bot.policy import current_policy
 from bot.policy_sections import DISTRESS_CATEGORIES
 
 DISTRESS = "distress"
-DISTRESS_INTENT = "distress"
-SELF_HARM_CHECK_INTENT = "self_harm_check"
 SELF_HARM = "self_harm"
 CRISIS_TIER = 1
 ASK_TIER = 2

@@ -31,6 +31,22 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.components.promise_policy import PROMISE_PRIORITY, PromisePolicy
+from bot.conversation.names import (
+    AFFIRM_INTENT,
+    ANSWER_SELF_HARM_CHECK_ACTION,
+    ASK_ABOUT_SELF_HARM_ACTION,
+    CHANGE_SPEECH_PACE_ACTION,
+    CONTACT_HUMAN_AGENT_INTENT,
+    DENY_INTENT,
+    DISTRESS_INTENT,
+    EXPLAIN_DECISION_ACTION,
+    HANDOFF_STATUS_SLOT,
+    HANDOFF_WAITING_ACTION,
+    REQUEST_HUMAN_ACTION,
+    RESPOND_TO_DISTRESS_ACTION,
+    SELF_HARM_CHECK_INTENT,
+    TAKE_FEEDBACK_ACTION,
+)
 
 
 @DefaultV1Recipe.register(
@@ -43,22 +59,22 @@ class HumanHandoffPolicy(PromisePolicy):
     def get_default_config() -> Dict[str, Any]:
         return {
             "priority": PROMISE_PRIORITY,
-            "request_intent": "contact_human_agent",
-            "request_action": "action_request_human",
-            "waiting_action": "action_handoff_waiting",
-            "distress_intent": "distress",
-            "distress_action": "action_respond_to_distress",
-            "self_harm_check_intent": "self_harm_check",
-            "self_harm_check_action": "action_ask_about_self_harm",
+            "request_intent": CONTACT_HUMAN_AGENT_INTENT,
+            "request_action": REQUEST_HUMAN_ACTION,
+            "waiting_action": HANDOFF_WAITING_ACTION,
+            "distress_intent": DISTRESS_INTENT,
+            "distress_action": RESPOND_TO_DISTRESS_ACTION,
+            "self_harm_check_intent": SELF_HARM_CHECK_INTENT,
+            "self_harm_check_action": ASK_ABOUT_SELF_HARM_ACTION,
             # The customer's answer to that question, read only right after it was asked...
-            "self_harm_answer_intents": ["affirm", "deny"],
-            "self_harm_answer_action": "action_answer_self_harm_check",
+            "self_harm_answer_intents": [AFFIRM_INTENT, DENY_INTENT],
+            "self_harm_answer_action": ANSWER_SELF_HARM_CHECK_ACTION,
             # ...or after an aside that leaves it open ("why are you asking?", simpler words).
             "asides": [
-                "action_explain_decision", "action_take_feedback", "utter_mode_plain",
-                "utter_mode_screen_reader", "utter_mode_standard", "action_change_speech_pace",
+                EXPLAIN_DECISION_ACTION, TAKE_FEEDBACK_ACTION, "utter_mode_plain",
+                "utter_mode_screen_reader", "utter_mode_standard", CHANGE_SPEECH_PACE_ACTION,
             ],
-            "status_slot": "handoff_status",
+            "status_slot": HANDOFF_STATUS_SLOT,
             "waiting_status": "waiting",
         }
 

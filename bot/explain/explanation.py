@@ -13,13 +13,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Iterable, List, Optional
 
+from bot.conversation.names import (
+    ASK_WHY_INTENT,
+    HISTORY_CONSENT_SLOT,
+    NLU_FALLBACK_INTENT,
+    REQUESTED_SLOT,
+    SESSION_START_ACTION,
+)
 from bot.explain.descriptions import Vocabulary
-from bot.explain.turns import FALLBACK_INTENT, OVERRIDING_INTENTS, Guess, Turn, turns_of
+from bot.explain.turns import OVERRIDING_INTENTS, Guess, Turn, turns_of
 
 # A runner-up is worth mentioning when it came this close to the intent the assistant went with.
 CLOSE_RUNNER_UP = 0.25
-EXPLAINING_INTENTS = ("ask_why",)
-SESSION_START = "action_session_start"
+EXPLAINING_INTENTS = (ASK_WHY_INTENT,)
 
 
 @dataclass
@@ -85,7 +91,7 @@ def explain_previous_turn(
 
 def explain_turn(turn: Turn, vocabulary: Vocabulary, requested_slot: Optional[str] = None) -> Explanation:
     """The grounds of `turn`, as recorded."""
-    explanation = Explanation(recorded=True, session_start=turn.session_started or SESSION_START in turn.actions)
+    explanation = Explanation(recorded=True, session_start=turn.session_started or SESSION_START_ACTION in turn.actions)
     user = turn.user
     if user is not None:
         explanation.intent = user.intent
@@ -106,14 +112,14 @@ def explain_turn(turn: Turn, vocabulary: Vocabulary, requested_slot: Optional[st
                 "set_aside": _guess(user.classifier_guess, vocabulary),
                 "text_stored": user.text_stored,
             }
-        if user.intent == FALLBACK_INTENT:
+        if user.intent == NLU_FALLBACK_INTENT:
             explanation.fallback = {
                 "best_guess": _guess(user.classifier_guess, vocabulary),
                 "threshold": vocabulary.fallback_threshold,
             }
     loop = None
     for step in turn.steps:
-        if step.action == SESSION_START:
+        if step.action == SESSION_START_ACTION:
             continue
         choice = Choice(step.action, step.policy_class, vocabulary.policies.get(step.policy_class or ""), step.confidence)
         if step.action in vocabulary.forms:
@@ -124,7 +130,7 @@ def explain_turn(turn: Turn, vocabulary: Vocabulary, requested_slot: Optional[st
             choice.rule = rule.name if rule else None
         explanation.choices.append(choice)
     # The form says what it asks for in the turn; the current question stands in if it was not re-recorded.
-    asked = turn.slots.get("requested_slot") or (requested_slot if loop else None)
+    asked = turn.slots.get(REQUESTED_SLOT) or (requested_slot if loop else None)
     if asked and asked in vocabulary.slots:
         described = vocabulary.slots[asked]
         explanation.asking_for = {"slot": asked, "description": described.description, "why": described.why}
@@ -132,8 +138,8 @@ def explain_turn(turn: Turn, vocabulary: Vocabulary, requested_slot: Optional[st
         vocabulary.slots[name].description for name, value in turn.slots.items() if value is not None and name in vocabulary.slots
     ]
     explanation.history_used = turn.history_used
-    if isinstance(turn.slots.get("history_consent"), bool):
-        explanation.consent_decision = turn.slots["history_consent"]
+    if isinstance(turn.slots.get(HISTORY_CONSENT_SLOT), bool):
+        explanation.consent_decision = turn.slots[HISTORY_CONSENT_SLOT]
     request = turn.handoff_request
     if request:
         reason = request.get("reason")

@@ -10,18 +10,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from bot.conversation.names import (
+    ASK_WHY_INTENT,
+    DISTRESS_INTENT,
+    NLU_FALLBACK_INTENT,
+    REPORT_WRONG_ANSWER_INTENT,
+    SELF_HARM_CHECK_INTENT,
+)
+
 ACTION_LISTEN = "action_listen"
-FALLBACK_INTENT = "nlu_fallback"
-DISTRESS_INTENT = "distress"
-# A possible sign of self-harm: the assistant asks before it acts (the detector's second tier).
-SELF_HARM_CHECK_INTENT = "self_harm_check"
 # Intents the distress detector sets in place of the classifier's.
 DETECTOR_INTENTS = (DISTRESS_INTENT, SELF_HARM_CHECK_INTENT)
 # Messages about the assistant's previous answer ("why?", "that's wrong"), not requests of their own:
 # never the turn explained, flagged or reviewed.
-META_INTENTS = frozenset({"ask_why", "report_wrong_answer"})
+META_INTENTS = frozenset({ASK_WHY_INTENT, REPORT_WRONG_ANSWER_INTENT})
 # Intents a safety or fallback component puts first; the classifier's own guess comes after them.
-OVERRIDING_INTENTS = (*DETECTOR_INTENTS, FALLBACK_INTENT)
+OVERRIDING_INTENTS = (*DETECTOR_INTENTS, NLU_FALLBACK_INTENT)
 # What the tracker store writes in place of what it keeps out of the database: "<EMAIL_ADDRESS>",
 # or a whole flagged message's placeholder.
 STORED_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*>")

@@ -35,13 +35,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActiveLoop, AllSlotsReset, Event, Restarted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.conversation.names import REQUESTED_SLOT
 from bot.policy import Policy, current_policy
 from bot.policy_sections import Redaction
 from bot.privacy.redaction import Redactor
 
 logger = logging.getLogger(__name__)
 
-REQUESTED_SLOT = "requested_slot"
 # Stored in place of a text that could not be redacted: never the text itself.
 REDACTION_FAILED = "<REDACTION_FAILED>"
 # A slot value shorter than this ("no", "1") is replaced where the slot is stored, never elsewhere.

@@ -15,6 +15,7 @@ def test_the_fingerprint_covers_config_domain_data_and_custom_components() -> No
     assert any(name.startswith("data/nlu/") for name in inputs)
     assert any(name.startswith("data/rules/") for name in inputs)
     assert "bot/components/handoff_policy.py" in inputs
+    assert "bot/conversation/names.py" in inputs  # the components' defaults name these
     assert "data/distress/lexicon.yml" in inputs  # the distress detector learns from these...
     passes = {f"data/distress/train/{path.name}" for path in (model.PROJECT_ROOT / "data" / "distress" / "train").glob("*.yml")}
     assert "data/distress/train/candor-original.yml" in passes and passes <= inputs  # ...and every writing pass
@@ -43,7 +44,7 @@ def test_a_new_writing_pass_for_the_distress_detector_changes_the_fingerprint(tm
     monkeypatch.setattr(model, "PROJECT_ROOT", tmp_path)
     monkeypatch.setattr(model, "COMPONENT_DATA", tmp_path / "data" / "distress")
     monkeypatch.setattr(model, "CONFIG", tmp_path / "config.yml")
-    for name in ("DOMAIN", "COMPONENTS"):
+    for name in ("DOMAIN", "COMPONENTS", "CONVERSATION_NAMES"):
         monkeypatch.setattr(model, name, tmp_path / name.lower())
     monkeypatch.setattr(model, "TRAINING_DATA", [])
     passes = tmp_path / "data" / "distress" / "train"

@@ -6,9 +6,10 @@ import tomli
 
 from bot.settings import PROJECT_ROOT
 
-# What Rasa's graph components may import: the policy and the small modules it reads.
+# What Rasa's graph components may import: the policy, the small modules it reads, and the shared names.
 COMPONENTS_MAY_IMPORT = {
     "bot.components",
+    "bot.conversation",
     "bot.policy",
     "bot.policy_sections",
     "bot.settings",
