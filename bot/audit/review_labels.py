@@ -9,7 +9,6 @@ one only of personal data, is left out and counted, so a person sees what was dr
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 import warnings
 from collections import Counter, defaultdict
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit.review import ReviewItem
 from bot.conversation.names import NLU_FALLBACK_INTENT, OUT_OF_SCOPE_INTENT
-from bot.explain.turns import DETECTOR_INTENTS
+from bot.explain.turns import DETECTOR_INTENTS, STORED_PLACEHOLDER
 from bot.store.review import ReviewLabel
 
 # What a person may not teach: Rasa's internal intents and the detector's verdict (`out_of_scope` is
@@ -33,8 +32,6 @@ from bot.store.review import ReviewLabel
 NOT_LABELS = (frozenset(DEFAULT_INTENTS) - {OUT_OF_SCOPE_INTENT}) | {NLU_FALLBACK_INTENT, *DETECTOR_INTENTS}
 
 NLU_FORMAT_VERSION = "3.1"
-# The redactor replaces personal data by its type: "<EMAIL_ADDRESS>", "<PERSON>".
-PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*>")
 
 
 class ReviewError(ValueError):
@@ -161,7 +158,7 @@ def export_nlu(labels: Iterable[ReviewLabel], intents: Optional[Collection[str]]
 
 def _unfit(text: str) -> Optional[str]:
     """Why a text would not make a training example, or None."""
-    if not PLACEHOLDER.sub("", text).strip(" .,;:!?-'\""):
+    if not STORED_PLACEHOLDER.sub("", text).strip(" .,;:!?-'\""):
         return "only personal data (redacted)"
     if text.startswith("/"):
         return "a button press, not typed words"
