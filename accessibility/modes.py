@@ -8,7 +8,7 @@ any other decision. A customer sets it by asking in chat; a channel sets it by s
 from __future__ import annotations
 
 import enum
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Mapping, Optional
 
 MODE_SLOT = "accessibility_mode"
 
@@ -37,16 +37,3 @@ def mode_from_metadata(metadata: Optional[Mapping[str, Any]]) -> Optional[Mode]:
     except ValueError:
         return None
 
-
-def worded(message: Dict[str, Any], mode: Mode) -> Dict[str, Any]:
-    """A message an action composed itself (not from a domain response), worded for `mode`.
-
-    Responses are worded by the NLG (`bot.nlg`); text an action builds (the disclosure, the
-    consent question, an explanation) comes here. Plain wording is the action's to choose, since
-    only it knows the plain text; the screen-reader rendering is the same for everything.
-    """
-    if mode is Mode.SCREEN_READER:
-        from accessibility.screen_reader import render
-
-        return render(message)
-    return message
