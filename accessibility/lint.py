@@ -15,12 +15,17 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
-from accessibility.plain_language import MAX_AVERAGE_GRADE, Avoided, Finding, check, grade
+from accessibility.plain_language import MAX_AVERAGE_GRADE, Avoided, Finding, check, dont_say_found, grade
 from accessibility.screen_reader import render, screen_reader_problems
 
 MODE_SLOT = "accessibility_mode"
 PLAIN = "plain"
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# A response named `utter_part_...` is never sent alone: it is a sentence of a message an action
+# composes from several (an explanation, a description of the assistant). A customer reads it in
+# that message, so its reading grade is measured there (the tests of those messages), not alone;
+# it still needs its plain variant, with the same placeholders and buttons, like any response.
+PART_PREFIX = "utter_part_"
 
 
 @dataclass
@@ -33,6 +38,7 @@ class ResponseLint:
     plain: Optional[Finding]
     problems: List[str] = field(default_factory=list)
     screen_reader: Optional[Finding] = None
+    part: bool = False
 
     @property
     def ok(self) -> bool:
@@ -72,7 +78,11 @@ def lint_response(name: str, file: str, variants: List[Dict[str, Any]], avoided:
         lint.problems.append(f"needs exactly one plain variant (condition {MODE_SLOT}: {PLAIN}); has {len(plain)}")
         return lint
     text = plain[0].get("text") or ""
-    lint.plain = check(text, avoided)
+    lint.part = name.startswith(PART_PREFIX)
+    # A part's grade is its message's; the words it must not use are its own.
+    lint.plain = None if lint.part else check(text, avoided)
+    if lint.part:
+        lint.problems += [f'"{entry.phrase}" is on the don\'t-say list: say "{entry.instead}"' for entry in dont_say_found(text, avoided)]
     if standard:
         extra = set(PLACEHOLDER.findall(text)) - set(PLACEHOLDER.findall(standard[0].get("text") or ""))
         if extra:

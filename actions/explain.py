@@ -4,6 +4,9 @@
   understood and how sure it was, what chose its reply, what it used and under which consent.
   The same explanation travels as data in the message's custom payload for the web widget.
 * "What can you do / how do you work / what can't you do" are answered from `bot/policy.yml`.
+
+Both are composed of domain responses (`bot/domain/explain.yml`): the action chooses the sentences
+and fills them; the NLG words them for the customer's mode and joins them (`bot.nlg`).
 * "That's wrong" gets an apology and a person on offer; the turn it refers to is named in the
   message's metadata, so the audit trail files it for review (`candor review`).
 """
@@ -17,16 +20,16 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from accessibility.modes import MODE_SLOT, Mode, mode_of, worded
 from bot.conversation.names import EXPLAIN_DECISION_ACTION, REQUESTED_SLOT, TAKE_FEEDBACK_ACTION
 from bot.explain.descriptions import vocabulary
 from bot.explain.explanation import explain_previous_turn
 from bot.explain.turns import META_INTENTS, turns_of
-from bot.explain.wording import explanation_text
+from bot.explain.wording import EXPLANATION_RESPONSE, Sentence, explanation_sentences
+from bot.nlg import SENTENCES
 from bot.policy import Policy, current_policy
 
-PERSON_BUTTON = {"title": "Talk to a person", "payload": "/contact_human_agent"}
-WRONG_BUTTON = {"title": "That's wrong", "payload": "/report_wrong_answer"}
+# The response that ends every description of the assistant: a person is always available.
+DESCRIBED_RESPONSE = "utter_assistant_described"
 
 
 class ActionExplainDecision(Action):
@@ -42,28 +45,29 @@ class ActionExplainDecision(Action):
         if not explanation.recorded:
             dispatcher.utter_message(response="utter_nothing_to_explain")
             return []
-        # Explanations are written plainly for everyone; a screen reader gets them rendered for it.
-        message = worded({"text": explanation_text(explanation), "buttons": [WRONG_BUTTON, PERSON_BUTTON]}, _mode(tracker))
-        dispatcher.utter_message(**message, json_message={"explanation": explanation.as_dict()})
+        # Explanations are written plainly for everyone; a screen reader gets them rendered for it (the NLG).
+        dispatcher.utter_message(
+            response=EXPLANATION_RESPONSE,
+            json_message={"explanation": explanation.as_dict()},
+            **{SENTENCES: explanation_sentences(explanation)},
+        )
         return []
 
 
-def describe_assistant(topic: Optional[str], policy: Policy) -> str:
-    """What the assistant is, can, can't and how it works, in the policy's own words."""
+def describe_assistant(topic: Optional[str], policy: Policy) -> List[Sentence]:
+    """What the assistant is, can, can't and how it works, in the policy's own words: the sentences
+    before `DESCRIBED_RESPONSE` (which says when the team works)."""
     about = policy.assistant
-    hours = policy.handoff.hours.describe()
-    person = f'You can talk to a person from our team at any time: write "person". They work {hours}.'
+
+    def words(text: str) -> Sentence:
+        return {"response": "utter_part_about_policy_words", "words": text}
+
     if topic == "ask_limits":
-        return " ".join([*about.cannot, person])
+        return [words(text) for text in about.cannot]
     if topic == "ask_how_it_works":
-        retention = policy.privacy.retention
-        data = (
-            f"I keep this chat for {retention.conversations_days} days. Before I store it, I take out "
-            "details like your email, your phone number and where you live."
-        )
-        return " ".join([about.purpose, *about.how_it_works, data, person])
-    can = " ".join(f"I can {ability}." for ability in about.can)
-    return f"{about.purpose} {can} {person}"
+        kept = {"response": "utter_part_about_keeps_chats", "conversations_days": policy.privacy.retention.conversations_days}
+        return [words(about.purpose), *(words(text) for text in about.how_it_works), kept]
+    return [words(about.purpose), *({"response": "utter_part_about_can", "ability": ability} for ability in about.can)]
 
 
 class ActionDescribeAssistant(Action):
@@ -74,12 +78,10 @@ class ActionDescribeAssistant(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         topic = (tracker.latest_message.get("intent") or {}).get("name")
-        dispatcher.utter_message(**worded({"text": describe_assistant(topic, current_policy())}, _mode(tracker)))
+        policy = current_policy()
+        hours = policy.handoff.hours.describe()
+        dispatcher.utter_message(response=DESCRIBED_RESPONSE, hours=hours, **{SENTENCES: describe_assistant(topic, policy)})
         return []
-
-
-def _mode(tracker: Tracker) -> Mode:
-    return mode_of(tracker.get_slot(MODE_SLOT))
 
 
 def about_message_id(events: List[Dict[str, Any]]) -> Optional[str]:

@@ -14,7 +14,7 @@ from typing import Dict, List, Tuple
 import pytest
 
 from accessibility.modes import Mode
-from actions.explain import PERSON_BUTTON, WRONG_BUTTON
+from bot.nlg import domain_responses
 
 WEB = Path(__file__).resolve().parents[2] / "accessibility" / "web"
 SCRIPT = (WEB / "widget.js").read_text(encoding="utf-8")
@@ -205,8 +205,9 @@ def test_windows_high_contrast_mode_gets_system_colours() -> None:
 
 
 def test_the_widget_sends_what_the_assistant_understands() -> None:
-    assert js_constant("PERSON_PAYLOAD") == PERSON_BUTTON["payload"]
-    assert js_constant("WRONG_ANSWER_PAYLOAD") == WRONG_BUTTON["payload"] == "/report_wrong_answer"
+    wrong, person = (button["payload"] for button in domain_responses()["utter_explanation"][-1]["buttons"])
+    assert js_constant("PERSON_PAYLOAD") == person
+    assert js_constant("WRONG_ANSWER_PAYLOAD") == wrong == "/report_wrong_answer"
     assert js_constant("WHY_MESSAGE") == "why?"
     assert re.search(r"var MODES = \[([^\]]*)\];", SCRIPT).group(1) == ", ".join(f"'{mode.value}'" for mode in Mode)
 

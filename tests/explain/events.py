@@ -65,3 +65,22 @@ def listen(policy: Optional[str] = None) -> Dict[str, Any]:
 def asks_why(message_id: str = "why", about: Optional[str] = None) -> List[Dict[str, Any]]:
     metadata = {"about": {"message_id": about}} if about else None
     return [user("ask_why", 0.97, [("ask_why", 0.97), ("bot_challenge", 0.01)], message_id=message_id, metadata=metadata)]
+
+
+def explanation_text(explanation, mode=None) -> str:
+    """What the customer reads for `explanation`: its sentences worded from the domain by the NLG."""
+    from accessibility.modes import Mode
+    from bot.explain.wording import EXPLANATION_RESPONSE, explanation_sentences
+    from bot.nlg import SENTENCES, worded_response
+
+    return worded_response(EXPLANATION_RESPONSE, mode or Mode.STANDARD, **{SENTENCES: explanation_sentences(explanation)})["text"]
+
+
+def description_text(topic, policy, mode=None) -> str:
+    """What the customer reads when they ask what the assistant is, can or can't do (`topic`)."""
+    from accessibility.modes import Mode
+    from actions.explain import DESCRIBED_RESPONSE, describe_assistant
+    from bot.nlg import SENTENCES, worded_response
+
+    hours = policy.handoff.hours.describe()
+    return worded_response(DESCRIBED_RESPONSE, mode or Mode.STANDARD, hours=hours, **{SENTENCES: describe_assistant(topic, policy)})["text"]

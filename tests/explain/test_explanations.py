@@ -7,9 +7,8 @@ from rasa.shared.core.domain import Domain
 
 from bot.explain.descriptions import vocabulary
 from bot.explain.explanation import explain_previous_turn
-from bot.explain.wording import explanation_text
 from bot.settings import PROJECT_ROOT
-from tests.explain.events import action, asks_why, bot, listen, loop, session_start, slot, user
+from tests.explain.events import action, asks_why, bot, explanation_text, listen, loop, session_start, slot, user
 
 
 def explain(events):
