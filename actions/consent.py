@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from accessibility.modes import MODE_SLOT, Mode, mode_of, worded
+from accessibility.modes import MODE_SLOT, Mode, mode_of
 from actions.wording import day
 from bot.conversation.names import (
     ADDRESS_CHANGE_FORM,
@@ -81,16 +81,18 @@ def record_consent_answer(value: Any, dispatcher: CollectingDispatcher, tracker:
 
 
 class ActionAskHistoryConsent(Action):
-    """Asks for consent in the policy's exact words, as a message of its own."""
+    """Asks for consent in the policy's exact words, as a message of its own (`utter_history_consent_request`,
+    whose buttons answer it)."""
 
     def name(self) -> Text:
         return "action_ask_history_consent"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        mode = mode_of(tracker.get_slot(MODE_SLOT))
-        text = current_policy().privacy.consent.request_text(ORDER_HISTORY, plain=mode is Mode.PLAIN)
-        buttons = [{"title": "Yes, use my orders", "payload": "/affirm"}, {"title": "No, thanks", "payload": "/deny"}]
-        dispatcher.utter_message(**worded({"text": text, "buttons": buttons}, mode))
+        # The ledger records a hash of the exact words shown, so the action picks the policy's wording
+        # for the mode (both are versioned in bot/policy.yml); the NLG words the response around it.
+        plain = mode_of(tracker.get_slot(MODE_SLOT)) is Mode.PLAIN
+        request = current_policy().privacy.consent.request_text(ORDER_HISTORY, plain=plain)
+        dispatcher.utter_message(response="utter_history_consent_request", notice=request)
         return []
 
 

@@ -29,10 +29,11 @@
   var STARTED_AGAIN = 'this chat could not be continued, so a new one has started. Please send it again';
   var MODES = ['standard', 'plain', 'screen_reader'];
   var THEMES = ['auto', 'light', 'dark', 'high-contrast'];
-  // Said before the policy's own words arrive, or if they cannot be fetched: never nothing.
-  var FALLBACK_DISCLOSURE =
-    'Hello, I am an automated assistant: a computer program, not a person. ' +
-    'A person from our team is available at any time: just type "person".';
+  // The disclosure's words all come from the server (/notice: the policy's notice, or a short
+  // disclosure from the domain if the policy cannot be read). If the server cannot be reached at all,
+  // nothing can answer, so the widget says only that, honestly, in the live region; the header says
+  // "Automated assistant" throughout, and the disclosure comes first in the first reply once it can.
+  var UNREACHABLE = 'We could not reach the assistant. Check your connection, then send a message to start.';
 
   // ---------------------------------------------------------------- colour contrast (WCAG 2.2)
 
@@ -447,13 +448,20 @@
         self.appendNotice('Your conversation carries on. Messages from before the page reloaded are not shown again.');
       }
     };
+    var unreachable = function () {
+      if (shown) return;
+      shown = true;
+      self.appendNotice(UNREACHABLE);
+    };
+    // A 503 still carries a disclosure to show (the server's short one): only its words are needed.
     this.introduced = root.fetch(this.config.endpoint + 'notice', { credentials: 'omit' })
-      .then(function (reply) { return reply.ok ? reply.json() : null; })
+      .then(function (reply) { return reply.json().catch(function () { return null; }); })
       .then(function (notice) {
         var text = notice && (self.mode === 'plain' ? notice.plain_text : notice.text);
-        showDisclosure(typeof text === 'string' && text ? text : FALLBACK_DISCLOSURE);
+        if (typeof text === 'string' && text) showDisclosure(text);
+        else unreachable();
       })
-      .catch(function () { showDisclosure(FALLBACK_DISCLOSURE); });
+      .catch(unreachable);
   };
 
   // ---------------------------------------------------------------- wording modes

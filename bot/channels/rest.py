@@ -28,11 +28,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from accessibility.modes import Mode
 from bot import settings
 from bot.channels.checks import RequestProblem, checked_identifier, checked_metadata, checked_text, json_object
 from bot.channels.choices import answering_choices_by_number
 from bot.channels.limits import limited
 from bot.channels.outbox import OUTBOX
+from bot.nlg import worded_response
 from bot.ownership import CONVERSATION_HEADER, SECRET_HEADER, Access, AccessRefused, conversation_id, open_conversation
 from bot.tracker_store import watching_storage
 
@@ -44,10 +46,17 @@ MAX_METADATA_BYTES = 16_384
 MAX_METADATA_DEPTH = 8
 # The namespace of conversations an integration holds with its token instead of session secrets.
 INTEGRATION_NAMESPACE = "integration"
-APOLOGY = {
-    "text": "Sorry, something went wrong on our side and I couldn't answer that. "
-    "Please try again, or type \"person\" to talk to a person."
-}
+# What a customer reads when their message could not be handled (a domain response).
+APOLOGY_RESPONSE = "utter_something_went_wrong"
+
+
+def apology() -> Dict[str, Any]:
+    """The apology for a message that could not be handled, as a message to send.
+
+    Worded in the standard mode: when handling failed, the conversation's mode may not be known.
+    The domain's files are read once per process (they are not the store that may have failed).
+    """
+    return {"text": worded_response(APOLOGY_RESPONSE, Mode.STANDARD)["text"]}
 
 
 @dataclass(frozen=True)
@@ -175,13 +184,13 @@ async def replies_to(message: UserMessage, on_new_message: Callable[[UserMessage
             await on_new_message(message)
         except CancelledError:
             logger.error("Handling a %s message timed out.", message.input_channel)
-            return response.json(collector.messages + [APOLOGY], status=503)
+            return response.json(collector.messages + [apology()], status=503)
         except Exception as error:
             # The error's text can quote the message; its kind and where it was raised are enough.
             logger.error("Handling a %s message failed: %s.", message.input_channel, described(error))
-            return response.json(collector.messages + [APOLOGY], status=500)
+            return response.json(collector.messages + [apology()], status=500)
     if storage.failure is not None:
-        return response.json([APOLOGY], status=500)
+        return response.json([apology()], status=500)
     return response.json(OUTBOX.collect(message.sender_id) + collector.messages)
 
 

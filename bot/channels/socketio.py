@@ -36,7 +36,7 @@ from bot.channels.choices import answering_choices_by_number
 from bot.channels import limits
 from bot.channels.limits import client_of
 from bot.channels.outbox import OUTBOX
-from bot.channels.rest import APOLOGY, MAX_SENDER_CHARACTERS, MessageLimits, described
+from bot.channels.rest import MAX_SENDER_CHARACTERS, MessageLimits, apology, described
 from bot.ownership import AccessRefused, conversation_id, open_conversation
 from bot.tracker_store import watching_storage
 
@@ -168,7 +168,7 @@ class CandorSocketIOInput(SocketIOInput):
                 logger.error("Handling a socketio message failed: %s.", described(error))
                 storage.failure = storage.failure or "handling failed"
         if storage.failure is not None:
-            await output.send_text_message(message.sender_id, APOLOGY["text"])
+            await output.send_text_message(message.sender_id, apology()["text"])
 
 
 def _valid_jwt(auth: Optional[Dict], key: str, algorithm: str) -> bool:

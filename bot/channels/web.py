@@ -7,6 +7,8 @@ tag. It talks to these routes, all under `/webhooks/web/`:
   GET  /widget.js         the widget
   GET  /widget.css        its styles (the widget links them itself)
   GET  /notice            the AI disclosure from `bot/policy.yml`, shown before the first message
+                          (if the policy cannot be read: a 503 whose body still holds a short
+                          disclosure, `utter_ai_disclosure_unavailable`)
   POST /webhook           {"sender", "message", "message_id"?, "metadata"?}: the assistant's replies,
                           checked exactly like the REST channel (4xx with {"error": reason})
   GET  /events/<sender>?session_secret=...
@@ -46,6 +48,7 @@ from bot.channels.rest import (
     replies_to,
     with_access,
 )
+from bot.nlg import worded_response
 from bot.ownership import SECRET_HEADER, AccessRefused, existing_conversation, open_conversation
 from bot.policy import current_policy
 from bot.policy_sections import PolicyError
@@ -117,6 +120,15 @@ def event_stream_message(message: Dict[str, Any]) -> str:
     return f"data: {json.dumps(message, ensure_ascii=False)}\n\n"
 
 
+def fallback_disclosure() -> Dict[str, Any]:
+    """The short disclosure for when the policy's notice cannot be read, in both wordings, unversioned."""
+    return {
+        "text": worded_response("utter_ai_disclosure_unavailable", Mode.STANDARD)["text"],
+        "plain_text": worded_response("utter_ai_disclosure_unavailable", Mode.PLAIN)["text"],
+        "version": None,
+    }
+
+
 class WebOutputChannel(CollectingOutputChannel):
     """Collects the assistant's replies as the widget shows them: one entry per bot message.
 
@@ -180,12 +192,16 @@ class WebChatInput(ValidatingRestInput):
 
         @web.route("/notice", methods=["GET"])
         async def notice(_request: Request) -> HTTPResponse:
-            """The AI disclosure, so the widget says what it is before the customer writes anything."""
+            """The AI disclosure, so the widget says what it is before the customer writes anything.
+
+            If the policy cannot be read, a 503 still carries a short disclosure to show
+            (`utter_ai_disclosure_unavailable`), so the widget holds no wording of its own.
+            """
             try:
                 disclosure = current_policy().notices.ai_disclosure
             except PolicyError as error:
                 logger.error("The web widget has no AI disclosure to show: %s", error)
-                return response.json({"error": "the AI disclosure is not available"}, status=503)
+                return response.json({"error": "the AI disclosure is not available", **fallback_disclosure()}, status=503)
             return response.json(
                 {"text": disclosure.text, "plain_text": disclosure.plain_text, "version": disclosure.version},
                 headers={"Cache-Control": "no-cache"},

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.channels.outbox import OUTBOX
-from bot.channels.rest import APOLOGY
+from bot.channels.rest import apology
 from bot.channels.web import WebChatInput, sender_problem
 from bot.policy import current_policy
 from tests.channels.conftest import SENDER, WebChat, web_conversation
@@ -146,7 +146,7 @@ def test_a_failure_still_gives_the_customer_a_polite_reply(web_chat) -> None:
     reply = web_chat(scenario)
 
     assert reply.status == 500
-    assert reply.json() == [APOLOGY]
+    assert reply.json() == [apology()]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
-from bot.channels.rest import APOLOGY, replies_to
+from bot.channels.rest import apology, replies_to
 from bot.privacy.live_values import LiveValues
 from bot.privacy.redaction import Redactor, default_redactor
 from bot.tracker_store import CandorTrackerStore, watching_storage
@@ -106,4 +106,4 @@ def test_a_request_whose_turn_was_not_stored_gets_an_apology_and_a_500() -> None
     reply = asyncio.run(scenario())
 
     assert reply.status == 500
-    assert reply.body == b'[{"text":"' + APOLOGY["text"].replace('"', '\\"').encode() + b'"}]'
+    assert reply.body == b'[{"text":"' + apology()["text"].replace('"', '\\"').encode() + b'"}]'
