@@ -28,6 +28,16 @@ class Outcome:
     def responses(self) -> List[Optional[str]]:
         return [message.get("response") for message in self.messages]
 
+    def worded(self, index: int = 0) -> Dict[str, Any]:
+        """Message `index` as the customer reads it in the standard mode: its response worded by the NLG."""
+        from accessibility.modes import Mode
+        from bot.nlg import worded_response
+
+        message = self.messages[index]
+        values = {key: value for key, value in message.items() if key not in ("response", "text", "buttons") and value is not None}
+        worded = worded_response(message["response"], Mode.STANDARD, **values)
+        return {**message, **worded, "buttons": [*(worded.get("buttons") or []), *(message.get("buttons") or [])]}
+
     def slot(self, name: str) -> Any:
         values = [e["value"] for e in self.events if e.get("event") == "slot" and e.get("name") == name]
         assert values, f"the action did not set {name!r}"

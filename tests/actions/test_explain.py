@@ -13,7 +13,8 @@ def test_why_is_answered_in_words_and_as_data_for_the_widget() -> None:
 
     outcome = run(ActionExplainDecision(), make_tracker(intent="ask_why", events=events))
 
-    [message] = outcome.messages
+    [_] = outcome.messages
+    message = outcome.worded()
     assert "I understood that you were saying hello." in message["text"]
     assert message["custom"]["explanation"]["intent"] == "greet"
     assert message["custom"]["explanation"]["confidence"] == 0.98
@@ -67,21 +68,21 @@ def test_why_before_any_answer_says_there_is_nothing_to_explain() -> None:
 def test_what_it_can_do_comes_from_the_policy_file() -> None:
     policy = current_policy()
     outcome = run(ActionDescribeAssistant(), make_tracker(intent="ask_capabilities"))
-    text = outcome.messages[0]["text"]
+    text = outcome.worded()["text"]
     assert policy.assistant.purpose in text and policy.assistant.can[0] in text
     assert 'write "person"' in text
 
 
 def test_what_it_cannot_do_lists_the_limits_and_the_way_to_a_person() -> None:
     outcome = run(ActionDescribeAssistant(), make_tracker(intent="ask_limits"))
-    text = outcome.messages[0]["text"]
+    text = outcome.worded()["text"]
     assert all(limit in text for limit in current_policy().assistant.cannot)
     assert current_policy().handoff.hours.describe() in text
 
 
 def test_how_it_works_says_it_is_automated_and_how_data_is_kept() -> None:
     outcome = run(ActionDescribeAssistant(), make_tracker(intent="ask_how_it_works"))
-    text = outcome.messages[0]["text"]
+    text = outcome.worded()["text"]
     assert "not a person" in text
     assert f"{current_policy().privacy.retention.conversations_days} days" in text
     assert current_policy().assistant.how_it_works[-1] in text

@@ -110,8 +110,8 @@ def test_the_question_is_the_policys_own_words_on_its_own():
     outcome = run(ActionAskHistoryConsent(), make_tracker(slots={"customer_id": ADA_ID}))
 
     assert len(outcome.messages) == 1
-    assert outcome.messages[0]["text"] == current_policy().privacy.consent.request_text(ORDER_HISTORY)
-    assert [b["payload"] for b in outcome.messages[0]["buttons"]] == ["/affirm", "/deny"]
+    assert outcome.worded()["text"] == current_policy().privacy.consent.request_text(ORDER_HISTORY)
+    assert [b["payload"] for b in outcome.worded()["buttons"]] == ["/affirm", "/deny"]
 
 
 def test_the_answer_goes_into_the_ledger_with_the_hash_of_those_words():
