@@ -1,0 +1,100 @@
+"""The agent's side of a handoff: take a waiting conversation, reply in it, hand it back.
+
+Each step changes the table first (the truth), then the conversation: what the customer is told
+goes into its tracker, in the words their accessibility mode calls for, and out to their channel.
+The conversation and the delivery are passed in (`Conversation`, `Deliver`), so this runs, and is
+tested, without a Rasa server; `bot.handoff.rasa_conversation` is the Rasa server's side of them.
+Every step is recorded in `agent_actions`: who did what, and when.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol
+
+from rasa_sdk.events import BotUttered, EventType
+
+from bot.handoff.state import HandoffState, slot_events
+from bot.store.agent_console import AgentAction
+from bot.store.database import open_session
+from bot.store.handoffs import HandoffStatus, assign_handoff, close_handoff, open_handoff
+
+AGENT_JOINED = "utter_agent_joined"
+HANDED_BACK = "utter_handed_back"
+
+
+class Conversation(Protocol):
+    """One conversation as the takeover changes it."""
+
+    async def word(self, response: str, **values: Any) -> str:
+        """The domain response's text, in the words the customer's accessibility mode calls for."""
+
+    async def append(self, events: List[EventType]) -> None:
+        """Add events (as the action server sends them) to the conversation, as one bot turn."""
+
+
+# Sends a message to the customer's channel: (conversation id, message, channel) -> how it went.
+Deliver = Callable[[str, Dict[str, Any], Optional[str]], Awaitable[str]]
+
+
+class HandoffConflict(Exception):
+    """The step does not fit the conversation's handoff state; the message says what would."""
+
+
+def record_agent_action(agent: str, action: str, conversation_id: Optional[str], now: Optional[datetime] = None) -> None:
+    """Keep who did what from the agent console, for accountability (view, take, reply, hand_back)."""
+    with open_session() as session:
+        session.add(AgentAction(agent=agent, action=action, conversation_id=conversation_id, at=now or _now()))
+
+
+class Takeover:
+    """Takes, replies in and hands back conversations, for the agents of one Rasa server."""
+
+    def __init__(self, conversation: Callable[[str], Conversation], deliver: Deliver) -> None:
+        self._conversation = conversation
+        self._deliver = deliver
+
+    async def take(self, conversation_id: str, agent: str) -> HandoffStatus:
+        """Take the conversation out of the queue and tell the customer a person has joined."""
+        with open_session() as session:
+            handoff = assign_handoff(session, conversation_id, _now())
+            channel = handoff.channel if handoff else None
+        if handoff is None:
+            raise HandoffConflict("that conversation is not waiting for a person")
+        conversation = self._conversation(conversation_id)
+        words = await conversation.word(AGENT_JOINED, agent=agent)
+        # No slot event: the slot says a person is due, waiting or taken alike.
+        await conversation.append([BotUttered(words, metadata={"joined_by": agent})])
+        await self._deliver(conversation_id, {"text": words, "notice": "agent_joined", "agent": agent}, channel)
+        record_agent_action(agent, "take", conversation_id)
+        return HandoffStatus.ASSIGNED
+
+    async def reply(self, conversation_id: str, agent: str, text: str) -> str:
+        """Say `text` to the customer as the agent; only once the agent has taken the conversation."""
+        with open_session() as session:
+            handoff = open_handoff(session, conversation_id)
+            if handoff is None or handoff.status is not HandoffStatus.ASSIGNED:
+                raise HandoffConflict("take the conversation before replying")
+            channel = handoff.channel
+        await self._conversation(conversation_id).append([BotUttered(text, metadata={"agent": agent})])
+        delivery = await self._deliver(conversation_id, {"text": text, "agent": agent}, channel)
+        record_agent_action(agent, "reply", conversation_id)
+        return delivery
+
+    async def hand_back(self, conversation_id: str, agent: str) -> HandoffStatus:
+        """Give the conversation back to the assistant, which tells the customer so."""
+        with open_session() as session:
+            handoff = close_handoff(session, conversation_id, _now())
+            channel = handoff.channel if handoff else None
+        if handoff is None:
+            raise HandoffConflict("no person was due in that conversation")
+        conversation = self._conversation(conversation_id)
+        words = await conversation.word(HANDED_BACK)
+        await conversation.append([*slot_events(HandoffState.NONE), BotUttered(words, metadata={"handed_back_by": agent})])
+        await self._deliver(conversation_id, {"text": words, "notice": "agent_left", "agent": agent}, channel)
+        record_agent_action(agent, "hand_back", conversation_id)
+        return HandoffStatus.CLOSED
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
