@@ -27,16 +27,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.distress_resume import set_aside
-from actions.handoff import WAITING, _contact, queue_for_person
-from bot.conversation.names import HANDOFF_STATUS_SLOT, RESPOND_TO_DISTRESS_ACTION
+from actions.handoff import queue_for_person
+from bot.conversation.names import RESPOND_TO_DISTRESS_ACTION
+from bot.handoff import queue
+from bot.handoff.reasons import DISTRESS_REASON, SELF_HARM_REASON
+from bot.handoff.state import HandoffState, current_state
 from bot.policy import current_policy
 from bot.policy_sections import DISTRESS_CATEGORIES
 from bot.store.database import open_session
 from bot.store.distress import DistressDetection
-from bot.store.handoffs import HandoffStatus, open_handoff, queue_position, waiting_handoff
 
 SELF_HARM = "self_harm"
-SELF_HARM_REASON = "distress_self_harm"
 # When the verdict is missing (a model trained before the detector), care is still the answer.
 UNKNOWN_CATEGORY = "emotional_distress"
 # What the assistant did, as the detection record and the agent console name it.
@@ -82,9 +83,12 @@ def record_detection(conversation_id: str, category: str, score: float, response
 
 def person_is_with_them(conversation_id: str) -> bool:
     """An agent has already taken the conversation: they read every message, no new queueing."""
-    with open_session() as session:
-        handoff = open_handoff(session, conversation_id)
-        return handoff is not None and handoff.status is HandoffStatus.ASSIGNED
+    return current_state(conversation_id) is HandoffState.WITH_PERSON
+
+
+def is_waiting_for_person(conversation_id: str) -> bool:
+    """The customer is in the queue for a person (the handoffs table says so, not a copy of it)."""
+    return current_state(conversation_id) is HandoffState.WAITING
 
 
 def give_crisis_care(dispatcher: CollectingDispatcher, tracker: Tracker, score: float, response: str) -> List[EventType]:
@@ -111,16 +115,16 @@ class ActionRespondToDistress(Action):
             dispatcher.utter_message(response="utter_distress_person_here")
             record_detection(tracker.sender_id, category, found["score"], "told_person_is_here")
             return []
-        if tracker.get_slot(HANDOFF_STATUS_SLOT) == WAITING:
+        if is_waiting_for_person(tracker.sender_id):
             return self._reassure(dispatcher, tracker, category, found["score"])
-        if not current_policy().handoff.hours.is_open(datetime.now(timezone.utc)):
-            dispatcher.utter_message(response="utter_distress_after_hours", **_contact())
+        if not queue.team_is_at_work(datetime.now(timezone.utc)):
+            dispatcher.utter_message(response="utter_distress_after_hours", **queue.team_contact())
         dispatcher.utter_message(response="utter_distress_offer_person")
         record_detection(tracker.sender_id, category, found["score"], "offered_person")
         return set_aside(tracker, domain)
 
     def _reassure(self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str, score: float) -> List[EventType]:
-        queue_for_person(CollectingDispatcher(), tracker, "distress")  # moves them up; they already know they're queued
+        queue_for_person(CollectingDispatcher(), tracker, DISTRESS_REASON)  # moves them up; they already know they're queued
         dispatcher.utter_message(response="utter_distress_person_coming", position=place_in_queue(tracker.sender_id))
         record_detection(tracker.sender_id, category, score, "told_person_is_coming")
         return []
@@ -128,6 +132,4 @@ class ActionRespondToDistress(Action):
 
 def place_in_queue(conversation_id: str) -> Optional[int]:
     """Where a waiting customer is in the queue for a person (first if the record can't say)."""
-    with open_session() as session:
-        handoff = waiting_handoff(session, conversation_id)
-        return queue_position(session, handoff) if handoff else 1
+    return queue.position(conversation_id) or 1

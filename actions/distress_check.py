@@ -24,6 +24,7 @@ from actions.distress import (
     CRISIS_CARE,
     SELF_HARM,
     give_crisis_care,
+    is_waiting_for_person,
     person_is_with_them,
     place_in_queue,
     record_detection,
@@ -31,12 +32,10 @@ from actions.distress import (
     verdict_of,
 )
 from actions.distress_resume import SET_ASIDE_SLOT, set_aside, set_aside_request
-from actions.handoff import WAITING
 from bot.conversation.names import (
     AFFIRM_INTENT,
     ANSWER_SELF_HARM_CHECK_ACTION,
     ASK_ABOUT_SELF_HARM_ACTION,
-    HANDOFF_STATUS_SLOT,
     SELF_HARM_CHECK_INTENT,
 )
 
@@ -60,7 +59,7 @@ class ActionAskAboutSelfHarm(Action):
             return []
         dispatcher.utter_message(response="utter_self_harm_check")
         record_detection(tracker.sender_id, SELF_HARM, score, ASKED)
-        if tracker.get_slot(HANDOFF_STATUS_SLOT) == WAITING:
+        if is_waiting_for_person(tracker.sender_id):
             return []  # nothing to carry on: their form ended when they asked for a person
         return set_aside(tracker, domain)
 
@@ -80,7 +79,7 @@ class ActionAnswerSelfHarmCheck(Action):
             return give_crisis_care(dispatcher, tracker, score, SAID_YES) + [SlotSet(SET_ASIDE_SLOT, None)]
         record_detection(tracker.sender_id, SELF_HARM, score, SAID_NO)
         dispatcher.utter_message(response="utter_self_harm_check_sorry")
-        if tracker.get_slot(HANDOFF_STATUS_SLOT) == WAITING:
+        if is_waiting_for_person(tracker.sender_id):
             dispatcher.utter_message(response="utter_distress_person_coming", position=place_in_queue(tracker.sender_id))
             return []
         dispatcher.utter_message(response="utter_self_harm_check_offer_person")

@@ -9,18 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 import actions.handoff as handoff_actions
-from actions.handoff import ActionHandoffWaiting, ActionRequestHuman, handoff_reason
+import bot.handoff.queue as handoff_queue
+from actions.handoff import ActionHandoffWaiting, ActionRequestHuman
 from bot.store.database import open_session
 from bot.store.handoffs import Handoff, HandoffStatus, request_handoff
 from tests.actions.conftest import make_tracker, run
-
-
-def user(intent: str) -> dict:
-    return {"event": "user", "text": "", "parse_data": {"intent": {"name": intent}}}
-
-
-def action(name: str) -> dict:
-    return {"event": "action", "name": name}
 
 
 def handoffs() -> list[Handoff]:
@@ -57,37 +50,12 @@ def test_if_the_queue_cannot_be_written_no_person_is_promised(monkeypatch: pytes
     def broken(*args: object, **kwargs: object) -> None:
         raise OperationalError("INSERT", {}, Exception("disk full"))
 
-    monkeypatch.setattr(handoff_actions, "request_handoff", broken)
+    monkeypatch.setattr(handoff_queue, "request_handoff", broken)
 
     outcome = run(ActionRequestHuman(), make_tracker(intent="contact_human_agent"))
 
     assert outcome.responses == ["utter_handoff_failed"]
     assert not [e for e in outcome.events if e.get("name") == "handoff_status"]
-
-
-def test_accepting_an_offer_after_misunderstandings_is_recorded_as_such() -> None:
-    events = [
-        user("nlu_fallback"), action("action_handle_fallback"), action("utter_offer_human"),
-        action("action_listen"), user("affirm"),
-    ]
-    assert handoff_reason(make_tracker(intent="affirm", events=events)) == "repeated_misunderstanding"
-
-
-def test_accepting_an_offer_after_a_complaint_is_recorded_as_a_complaint() -> None:
-    events = [
-        user("complaint"), action("utter_acknowledge_complaint"), action("utter_offer_human"),
-        action("action_listen"), user("contact_human_agent"),
-    ]
-    assert handoff_reason(make_tracker(intent="contact_human_agent", events=events)) == "complaint"
-
-
-def test_a_plain_request_is_a_customer_request_even_after_an_old_offer() -> None:
-    events = [
-        user("complaint"), action("utter_acknowledge_complaint"), action("utter_offer_human"),
-        action("action_listen"), user("deny"), action("utter_no_person_needed"), action("action_listen"),
-        user("contact_human_agent"),
-    ]
-    assert handoff_reason(make_tracker(intent="contact_human_agent", events=events)) == "customer_request"
 
 
 def test_while_waiting_every_message_is_acknowledged_with_the_place_in_the_queue() -> None:

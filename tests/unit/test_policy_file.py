@@ -76,7 +76,7 @@ def test_opening_hours_follow_the_team_time_zone() -> None:
 
 
 def test_every_handoff_reason_the_assistant_uses_has_a_priority() -> None:
-    from actions.handoff import DEFAULT_REASON, REASON_BY_OFFERING_ACTION
+    from bot.handoff.reasons import DEFAULT_REASON, REASON_BY_OFFERING_ACTION
 
     policy = load_policy().handoff
     for reason in {DEFAULT_REASON, *REASON_BY_OFFERING_ACTION.values()}:
