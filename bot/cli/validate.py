@@ -21,9 +21,15 @@ from bot.conversation.names import DISTRESS_INTENT, SELF_HARM_CHECK_INTENT
 from bot.model import CONFIG, DOMAIN, TRAINING_DATA
 from bot.settings import PROJECT_ROOT
 
-# Code that sends responses by name: the actions, the channels (the agent console's hand-back, the
-# apology, the widget's disclosure) and the explanations (the sentences a "why?" is composed of).
-CODE_SENDING_RESPONSES = (PROJECT_ROOT / "actions", PROJECT_ROOT / "bot" / "channels", PROJECT_ROOT / "bot" / "explain")
+# Code that sends responses by name: the actions, the handoff service (a person joins, hands back),
+# the channels (the apology, the widget's disclosure) and the explanations (the sentences a "why?"
+# is composed of).
+CODE_SENDING_RESPONSES = (
+    PROJECT_ROOT / "actions",
+    PROJECT_ROOT / "bot" / "handoff",
+    PROJECT_ROOT / "bot" / "channels",
+    PROJECT_ROOT / "bot" / "explain",
+)
 # Responses Rasa itself sends: `utter_default` from action_default_fallback.
 RASA_DEFAULT_RESPONSES = {"utter_default"}
 # Intents an NLU component sets instead of learning from examples (the distress detector's, like
