@@ -10,8 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import settings
 from bot.cli.errors import CommandError
-from bot.store.database import open_session
-from bot.store.handoffs import handoff_queue
+from bot.handoff.queue import waiting_list
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,10 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    now = datetime.now(timezone.utc)
     try:
-        with open_session() as session:
-            queue = handoff_queue(session)
+        queue = waiting_list(datetime.now(timezone.utc))
     except SQLAlchemyError as error:
         raise CommandError(
             f"cannot read the queue from {settings.database_url()}: {str(error).splitlines()[0]} "
@@ -42,15 +39,15 @@ def run_list(args: argparse.Namespace) -> int:
         ) from None
     rows = [
         {
-            "position": position,
-            "conversation_id": handoff.conversation_id,
-            "reason": handoff.reason,
-            "priority": handoff.priority,
-            "channel": handoff.channel,
-            "requested_at": handoff.requested_at.isoformat(),
-            "waiting_minutes": int((now - handoff.requested_at).total_seconds() // 60),
+            "position": entry.position,
+            "conversation_id": entry.conversation_id,
+            "reason": entry.reason,
+            "priority": entry.priority,
+            "channel": entry.channel,
+            "requested_at": entry.requested_at.isoformat(),
+            "waiting_minutes": entry.waiting_minutes,
         }
-        for position, handoff in enumerate(queue, start=1)
+        for entry in queue
     ]
     if args.json:
         print(json.dumps(rows, indent=2))

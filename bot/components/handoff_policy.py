@@ -15,7 +15,8 @@ and a learned policy may win elsewhere. This policy makes the promise unconditio
   After a no, a task that was resumed (a form) asks its question again;
 * while a person has been asked for, every message goes to the waiting action, which keeps it for
   the agent and tells the customer what is happening. The assistant does not automate at someone
-  who is waiting for a person.
+  who is waiting for a person. Whether one has been asked for is the handoff service's answer
+  (`bot.handoff`), copied into a slot because a graph component cannot read the store.
 
 It learns nothing from data; names of intents, actions and slots are configuration.
 """
@@ -47,6 +48,7 @@ from bot.conversation.names import (
     SELF_HARM_CHECK_INTENT,
     TAKE_FEEDBACK_ACTION,
 )
+from bot.handoff.slot import person_is_due
 
 
 @DefaultV1Recipe.register(
@@ -75,7 +77,6 @@ class HumanHandoffPolicy(PromisePolicy):
                 "utter_mode_screen_reader", "utter_mode_standard", CHANGE_SPEECH_PACE_ACTION,
             ],
             "status_slot": HANDOFF_STATUS_SLOT,
-            "waiting_status": "waiting",
         }
 
     def _next_action(self, tracker: DialogueStateTracker) -> Optional[str]:
@@ -96,7 +97,7 @@ class HumanHandoffPolicy(PromisePolicy):
             return check_action
         if intent in config["self_harm_answer_intents"] and _last_question(tracker, config["asides"]) == check_action:
             return config["self_harm_answer_action"]
-        if tracker.get_slot(config["status_slot"]) == config["waiting_status"]:
+        if person_is_due(tracker.get_slot(config["status_slot"])):
             return config["waiting_action"]
         if intent == config["request_intent"]:
             return config["request_action"]
