@@ -1,4 +1,4 @@
-"""What agents did from the agent console (`bot.channels.agent_console`), for accountability."""
+"""What agents did from the agent console (recorded by `bot.handoff.takeover`), for accountability."""
 
 from __future__ import annotations
 
