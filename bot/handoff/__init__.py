@@ -3,6 +3,7 @@
 The `handoffs` table (`bot.store.handoffs`) is the one record of whether a conversation is
 waiting for a person or has one; everything here reads and changes it, and derives the rest:
 
+  events.py            conversation events in the action server's format, for actions and console
   slot.py              the `handoff_status` slot, a copy of the table for Rasa's policies (which
                        cannot read the store); nothing outside this package writes it
   state.py             a conversation's handoff state, read from the table, and the slot it implies

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Dict, List, Optional
 
-from rasa_sdk.events import EventType
-
+from bot.handoff.events import Event
 from bot.handoff.state import HandoffState, slot_events, state_of, waiting_minutes
 from bot.policy import current_policy
 from bot.store.database import open_session
@@ -35,7 +34,7 @@ class Queued:
     position: int
     reason: str
     priority: int
-    events: List[EventType]
+    events: List[Event]
 
 
 def request(conversation_id: str, reason: str, now: datetime, channel: Optional[str] = None) -> Queued:
@@ -66,7 +65,7 @@ class WhileWaiting(enum.Enum):
 class WaitingTurn:
     outcome: WhileWaiting
     position: Optional[int]
-    events: List[EventType]
+    events: List[Event]
 
 
 def message_while_waiting(conversation_id: str, withdraw: bool, now: datetime) -> WaitingTurn:

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, List
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, Event
-from rasa_sdk.events import EventType
+
+from bot.handoff.events import Event as SentEvent
 
 if TYPE_CHECKING:
     from rasa.core.agent import Agent
@@ -36,7 +37,7 @@ class RasaConversation:
         message = await self._agent.nlg.generate(response, tracker, CHANNEL_NAME, **values) or {}
         return message.get("text") or ""
 
-    async def append(self, events: List[EventType]) -> None:
+    async def append(self, events: List[SentEvent]) -> None:
         """Add events to the conversation under its lock, then listen, as after any bot turn.
 
         The events come as the action server sends them and are read the way Rasa reads those.

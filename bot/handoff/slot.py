@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Final, List
 
-from rasa_sdk.events import EventType, SlotSet
-
 from bot.conversation.names import HANDOFF_STATUS_SLOT
+from bot.handoff.events import Event, slot_set
 
 # The slot's one value (bot/domain/handoff.yml): a person has been asked for and has not yet handed
 # the conversation back, whether they are still in the queue or already with the customer.
@@ -24,6 +23,6 @@ def person_is_due(slot_value: Any) -> bool:
     return slot_value == PERSON_DUE
 
 
-def slot_events(person_due: bool) -> List[EventType]:
+def slot_events(person_due: bool) -> List[Event]:
     """The event that sets the slot to match the table (as the action server sends events)."""
-    return [SlotSet(HANDOFF_STATUS_SLOT, PERSON_DUE if person_due else None)]
+    return [slot_set(HANDOFF_STATUS_SLOT, PERSON_DUE if person_due else None)]

@@ -10,10 +10,10 @@ import enum
 from datetime import datetime
 from typing import List, Optional
 
-from rasa_sdk.events import EventType
 from sqlalchemy.orm import Session
 
 from bot.handoff import slot
+from bot.handoff.events import Event
 from bot.store.database import open_session
 from bot.store.handoffs import Handoff, HandoffStatus, open_handoff
 
@@ -44,7 +44,7 @@ def current_state(conversation_id: str) -> HandoffState:
         return state_in(session, conversation_id)
 
 
-def slot_events(state: HandoffState) -> List[EventType]:
+def slot_events(state: HandoffState) -> List[Event]:
     """The slot's value for this state: a person is due while waiting and while with the customer."""
     return slot.slot_events(person_due=state is not HandoffState.NONE)
 

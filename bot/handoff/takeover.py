@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol
 
-from rasa_sdk.events import BotUttered, EventType
-
+from bot.handoff.events import Event, bot_uttered
 from bot.handoff.state import HandoffState, slot_events
 from bot.store.agent_console import AgentAction
 from bot.store.database import open_session
@@ -29,7 +28,7 @@ class Conversation(Protocol):
     async def word(self, response: str, **values: Any) -> str:
         """The domain response's text, in the words the customer's accessibility mode calls for."""
 
-    async def append(self, events: List[EventType]) -> None:
+    async def append(self, events: List[Event]) -> None:
         """Add events (as the action server sends them) to the conversation, as one bot turn."""
 
 
@@ -64,7 +63,7 @@ class Takeover:
         conversation = self._conversation(conversation_id)
         words = await conversation.word(AGENT_JOINED, agent=agent)
         # No slot event: the slot says a person is due, waiting or taken alike.
-        await conversation.append([BotUttered(words, metadata={"joined_by": agent})])
+        await conversation.append([bot_uttered(words, metadata={"joined_by": agent})])
         await self._deliver(conversation_id, {"text": words, "notice": "agent_joined", "agent": agent}, channel)
         record_agent_action(agent, "take", conversation_id)
         return HandoffStatus.ASSIGNED
@@ -76,7 +75,7 @@ class Takeover:
             if handoff is None or handoff.status is not HandoffStatus.ASSIGNED:
                 raise HandoffConflict("take the conversation before replying")
             channel = handoff.channel
-        await self._conversation(conversation_id).append([BotUttered(text, metadata={"agent": agent})])
+        await self._conversation(conversation_id).append([bot_uttered(text, metadata={"agent": agent})])
         delivery = await self._deliver(conversation_id, {"text": text, "agent": agent}, channel)
         record_agent_action(agent, "reply", conversation_id)
         return delivery
@@ -90,7 +89,7 @@ class Takeover:
             raise HandoffConflict("no person was due in that conversation")
         conversation = self._conversation(conversation_id)
         words = await conversation.word(HANDED_BACK)
-        await conversation.append([*slot_events(HandoffState.NONE), BotUttered(words, metadata={"handed_back_by": agent})])
+        await conversation.append([*slot_events(HandoffState.NONE), bot_uttered(words, metadata={"handed_back_by": agent})])
         await self._deliver(conversation_id, {"text": words, "notice": "agent_left", "agent": agent}, channel)
         record_agent_action(agent, "hand_back", conversation_id)
         return HandoffStatus.CLOSED

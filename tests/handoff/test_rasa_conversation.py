@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
-from rasa_sdk.events import BotUttered as SentBotUttered
 
+from bot.handoff.events import bot_uttered
 from bot.handoff.rasa_conversation import RasaConversation
 from bot.handoff.slot import slot_events
 from tests.handoff.rasa_stand_in import RasaAgent
@@ -25,7 +25,7 @@ def test_a_response_is_worded_by_the_nlg_from_the_conversations_own_tracker() ->
 def test_appended_events_become_rasa_events_and_the_assistant_listens_after_them() -> None:
     agent = RasaAgent()
 
-    asyncio.run(RasaConversation(agent, "chat-1").append([*slot_events(person_due=False), SentBotUttered("Back to me", metadata={"handed_back_by": "Sam"})]))
+    asyncio.run(RasaConversation(agent, "chat-1").append([*slot_events(person_due=False), bot_uttered("Back to me", metadata={"handed_back_by": "Sam"})]))
 
     tracker = agent.processor.trackers["chat-1"]
     slot, said, listen = list(tracker.events)[-3:]

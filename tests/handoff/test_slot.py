@@ -21,3 +21,12 @@ def test_the_slot_says_waiting_while_in_the_queue_and_while_a_person_is_with_the
 def test_the_slot_is_emptied_when_no_person_is_due() -> None:
     assert slot_events_for(HandoffState.NONE) == [slot_set(None)]
     assert slot_events(person_due=False) == [slot_set(None)]
+
+
+def test_the_services_events_are_exactly_what_the_action_server_sends() -> None:
+    from rasa_sdk.events import BotUttered, SlotSet
+
+    from bot.handoff.events import bot_uttered, slot_set as service_slot_set
+
+    assert service_slot_set("handoff_status", "waiting") == SlotSet("handoff_status", "waiting")
+    assert bot_uttered("Hello", metadata={"agent": "Sam"}) == BotUttered("Hello", metadata={"agent": "Sam"})
