@@ -17,7 +17,8 @@ import yaml
 
 from bot.privacy.ner import fingerprint
 from bot.privacy.ner.generator import LABELS, PERSON, STREET_ADDRESS, Settings, generate
-from bot.privacy.ner.training import POLICY_FILE
+from bot.privacy.ner import training
+from bot.privacy.ner.training import DOMAIN_DIR, POLICY_FILE
 
 TEMPLATES = Path("bot/privacy/ner/templates.yml")
 CATEGORIES: Dict[str, float] = {
@@ -111,3 +112,30 @@ def test_a_new_sentence_the_assistant_says_retrains_the_model(tmp_path: Path) ->
         policy["notices"]["ai_disclosure"]["text"] = "Hello, I am Fernleaf Home's automated assistant, a computer program."
 
     assert fingerprint(policy_file=policy_with(tmp_path, new_notice)) != unchanged
+
+
+def domain_copy(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    """A copy of the domain folder with `edit(name, text)` applied to every file's text."""
+    folder = tmp_path / "domain"
+    folder.mkdir(parents=True)
+    for path in sorted(DOMAIN_DIR.glob("*.yml")):
+        (folder / path.name).write_text(edit(path.name, path.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder
+
+
+def test_a_comment_or_a_slot_in_the_domain_does_not_retrain_the_model(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(training, "DOMAIN_DIR", domain_copy(tmp_path / "before", lambda name, text: text))
+    unchanged = fingerprint()
+    commented = domain_copy(tmp_path / "after", lambda name, text: f"# A note for whoever edits {name}.\n{text}")
+    monkeypatch.setattr(training, "DOMAIN_DIR", commented)
+
+    assert fingerprint() == unchanged
+
+
+def test_a_new_response_retrains_the_model(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(training, "DOMAIN_DIR", domain_copy(tmp_path / "before", lambda name, text: text))
+    unchanged = fingerprint()
+    added = "responses:\n  utter_planted:\n    - text: Your parcel left our warehouse this morning.\n"
+    monkeypatch.setattr(training, "DOMAIN_DIR", domain_copy(tmp_path / "after", lambda name, text: text.replace("responses:\n", added, 1)))
+
+    assert fingerprint() != unchanged

@@ -29,7 +29,7 @@ def nlu_examples(folder: Path, leave_out: Sequence[str] = ()) -> List[str]:
     A brace would read as a slot, so an example with one is left out rather than misread.
     """
     skipped = set(leave_out)
-    examples = (NLU_ANNOTATION.sub(lambda m: m.group(1), line).strip() for line in _nlu_lines(folder))
+    examples = (NLU_ANNOTATION.sub(lambda m: m.group(1), line).strip() for line in nlu_lines(folder))
     return [text for text in examples if text and text not in skipped and "{" not in text and "}" not in text]
 
 
@@ -40,14 +40,15 @@ def assistant_responses(folder: Path, placeholders: Mapping[str, str]) -> List[s
     than filled with the wrong kind of value.
     """
     templates: List[str] = []
-    for text in _response_texts(folder):
+    for text in response_texts(folder):
         names = PLACEHOLDER.findall(text)
         if all(name in placeholders for name in names) and text.count("{") == len(names):
             templates.append(PLACEHOLDER.sub(lambda m: "{" + placeholders[m.group(1)] + "}", text))
     return templates
 
 
-def _nlu_lines(folder: Path) -> Iterator[str]:
+def nlu_lines(folder: Path) -> Iterator[str]:
+    """Every intent example in `folder`'s files, as written (annotations and all)."""
     for path in sorted(folder.glob("*.yml")):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             if "intent" in block:
@@ -56,7 +57,8 @@ def _nlu_lines(folder: Path) -> Iterator[str]:
                         yield line.strip()[2:]
 
 
-def _response_texts(folder: Path) -> Iterator[str]:
+def response_texts(folder: Path) -> Iterator[str]:
+    """The text of every variant of every response in `folder`'s domain files."""
     for path in sorted(folder.glob("*.yml")):
         for variants in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}).values():
             for variant in variants:

@@ -44,23 +44,29 @@ class NerModelMissing(RuntimeError):
 def training_inputs() -> List[Path]:
     """Every file whose whole content changes the trained model, in a stable order.
 
-    The policy file is not among them: only the sentences the assistant says from it are learnt
-    (`policy_texts`), so a new threshold or changelog entry does not retrain the model.
+    The policy, the NLU examples and the domain are not among them: only the sentences the model
+    learns from them count (`learnt_texts`), so a new threshold, a comment, a slot or an intent's
+    order does not retrain the model (and reshuffle what it catches).
     """
     own = sorted(p for p in NER_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".yml", ".cfg"))
-    return own + sorted(NLU_DIR.glob("*.yml")) + sorted(DOMAIN_DIR.glob("*.yml")) + [CATALOGUE]
+    return own + [CATALOGUE]
+
+
+def learnt_texts(policy_file: Path = POLICY_FILE) -> List[str]:
+    """The sentences of Candor's own that the model learns from: examples, responses, the policy's."""
+    from bot.privacy.ner.own_messages import nlu_lines, policy_texts, response_texts
+
+    return [*nlu_lines(NLU_DIR), *response_texts(DOMAIN_DIR), *policy_texts(policy_file)]
 
 
 def fingerprint(files: Optional[Iterable[Path]] = None, policy_file: Path = POLICY_FILE) -> str:
-    """A hash of the inputs' names and contents, the policy's sentences, and the Faker and spaCy versions."""
-    from bot.privacy.ner.own_messages import policy_texts
-
+    """A hash of the inputs' names and contents, the sentences learnt, and the Faker and spaCy versions."""
     versions = "".join(f"{library} {metadata.version(library)}\n" for library in LIBRARIES)
     digest = hashlib.sha256(versions.encode())
     for path in files if files is not None else training_inputs():
         digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
-    digest.update("\n".join(policy_texts(policy_file)).encode())
+    digest.update("\n".join(learnt_texts(policy_file)).encode())
     return digest.hexdigest()
 
 
