@@ -63,9 +63,10 @@ test-conversations: install train
 	$(CANDOR) test-conversations
 
 # Two processes (pytest-xdist); the tests that need the running servers all go to one of them.
+# The slowest tests are listed at the end, so the 20-minute budget is spent where it shows.
 TEST_PROCESSES ?= 2
 test-python: install train
-	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup --ignore=$(FAIRNESS_GATE)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup --durations=15 --ignore=$(FAIRNESS_GATE)
 
 # The fairness gate (issue 17): the shipped model must serve every way of writing English, and
 # redact names of every origin, within the gaps `fairness` in bot/policy.yml allows. It fails today

@@ -115,5 +115,6 @@ def test_one_client_cannot_occupy_the_server_with_many_slow_messages_at_once(can
     refused = [retry for status, retry in statuses if status == 429]
     assert refused and all(retry and int(retry) >= 1 for retry in refused), statuses
     # Served beside the flood, not after it: the twelve flood messages, one after another, would
-    # take over ten seconds (each about a second). A busy machine may slow it a little.
-    assert normal_seconds < 2 * NORMAL_SECONDS
+    # take over ten seconds (each about a second). A busy machine may slow it (4.6 s once, with a
+    # model training beside the test run), so the bound is set halfway to queued behind.
+    assert normal_seconds < 3 * NORMAL_SECONDS
