@@ -12,11 +12,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol
 
+from sqlalchemy.orm import Session
+
 from bot.handoff.events import Event, bot_uttered
 from bot.handoff.state import HandoffState, slot_events
 from bot.store.agent_console import AgentAction
 from bot.store.database import open_session
-from bot.store.handoffs import HandoffStatus, assign_handoff, close_handoff, open_handoff
+from bot.store.handoffs import Handoff, HandoffStatus, assign_handoff, close_handoff, open_handoff
 
 AGENT_JOINED = "utter_agent_joined"
 HANDED_BACK = "utter_handed_back"
@@ -55,16 +57,9 @@ class Takeover:
 
     async def take(self, conversation_id: str, agent: str) -> HandoffStatus:
         """Take the conversation out of the queue and tell the customer a person has joined."""
-        with open_session() as session:
-            handoff = assign_handoff(session, conversation_id, _now())
-            channel = handoff.channel if handoff else None
-        if handoff is None:
-            raise HandoffConflict("that conversation is not waiting for a person")
-        conversation = self._conversation(conversation_id)
-        words = await conversation.word(AGENT_JOINED, agent=agent)
+        channel = _moved(assign_handoff, conversation_id, "that conversation is not waiting for a person")
         # No slot event: the slot says a person is due, waiting or taken alike.
-        await conversation.append([bot_uttered(words, metadata={"joined_by": agent})])
-        await self._deliver(conversation_id, {"text": words, "notice": "agent_joined", "agent": agent}, channel)
+        await self._announce(conversation_id, channel, agent, AGENT_JOINED, "agent_joined", [], "joined_by", {"agent": agent})
         record_agent_action(agent, "take", conversation_id)
         return HandoffStatus.ASSIGNED
 
@@ -82,17 +77,30 @@ class Takeover:
 
     async def hand_back(self, conversation_id: str, agent: str) -> HandoffStatus:
         """Give the conversation back to the assistant, which tells the customer so."""
-        with open_session() as session:
-            handoff = close_handoff(session, conversation_id, _now())
-            channel = handoff.channel if handoff else None
-        if handoff is None:
-            raise HandoffConflict("no person was due in that conversation")
-        conversation = self._conversation(conversation_id)
-        words = await conversation.word(HANDED_BACK)
-        await conversation.append([*slot_events(HandoffState.NONE), bot_uttered(words, metadata={"handed_back_by": agent})])
-        await self._deliver(conversation_id, {"text": words, "notice": "agent_left", "agent": agent}, channel)
+        channel = _moved(close_handoff, conversation_id, "no person was due in that conversation")
+        await self._announce(conversation_id, channel, agent, HANDED_BACK, "agent_left", slot_events(HandoffState.NONE), "handed_back_by")
         record_agent_action(agent, "hand_back", conversation_id)
         return HandoffStatus.CLOSED
+
+    async def _announce(
+        self, conversation_id: str, channel: Optional[str], agent: str, response: str, notice: str,
+        events: List[Event], done_by: str, values: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        """Tell the customer, in their own wording, what the agent just did: in the transcript and live."""
+        conversation = self._conversation(conversation_id)
+        words = await conversation.word(response, **(values or {}))
+        await conversation.append([*events, bot_uttered(words, metadata={done_by: agent})])
+        await self._deliver(conversation_id, {"text": words, "notice": notice, "agent": agent}, channel)
+
+
+def _moved(move: Callable[[Session, str, datetime], Optional[Handoff]], conversation_id: str, conflict: str) -> Optional[str]:
+    """Move the conversation's handoff on (assign, close) and return its channel; a conflict if it cannot."""
+    with open_session() as session:
+        handoff = move(session, conversation_id, _now())
+        channel = handoff.channel if handoff else None
+    if handoff is None:
+        raise HandoffConflict(conflict)
+    return channel
 
 
 def _now() -> datetime:
