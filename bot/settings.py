@@ -123,3 +123,12 @@ def widget_origins() -> list[str]:
         if origin != "*" and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?", origin):
             raise ValueError(f"CANDOR_WIDGET_ORIGINS: {origin!r} is not an origin; write it like https://shop.example (no path)")
     return origins
+
+
+def model_cache() -> Path | None:
+    """`CANDOR_MODEL_CACHE`, else `~/.cache/candor/models`: trained models kept by fingerprint across
+    checkouts, so a fresh clone of the same inputs on the same machine trains nothing; `off` keeps none."""
+    value = os.environ.get("CANDOR_MODEL_CACHE", "")
+    if value.lower() == "off":
+        return None
+    return Path(value) if value else Path.home() / ".cache" / "candor" / "models"

@@ -1,6 +1,7 @@
 """`candor train`: train what the assistant needs, unless it exists for the current inputs.
 
-Two models, each cached under a name made from a fingerprint of its own inputs: the Rasa model
+Two models, each cached under a name made from a fingerprint of its own inputs (in `models/`, and
+across checkouts in the cache of trained models, `bot/cli/model_cache.py`): the Rasa model
 (`bot.model`: config, domain, training data) and the named-entity model that redaction loads
 (`bot.privacy.ner`: templates, generator, spaCy config). Changing the NLU data retrains both, since
 the NER model learns Candor's own messages as text that names nobody.
@@ -13,6 +14,7 @@ import subprocess
 from typing import Optional
 
 from bot import model
+from bot.cli import model_cache
 from bot.cli.errors import CommandError
 
 
@@ -49,7 +51,11 @@ def run(args: argparse.Namespace) -> int:
 
 def start_rasa(force: bool) -> Optional["subprocess.Popen[bytes]"]:
     shown = model.model_path().relative_to(model.PROJECT_ROOT)
+    if not force and not model.model_path().exists() and model_cache.restore(model.model_path()):
+        print(f"Model restored from the cache of trained models: {shown}", flush=True)
     process = model.start_training(force=force)
+    if process is None:
+        model_cache.keep(model.model_path())
     print(f"Training {shown} (the training data changed or no model exists)" if process else f"Model is up to date: {shown}", flush=True)
     return process
 
@@ -57,6 +63,7 @@ def start_rasa(force: bool) -> Optional["subprocess.Popen[bytes]"]:
 def finish_rasa(process: "subprocess.Popen[bytes]") -> None:
     if process.wait() != 0:
         raise CommandError(f"rasa train failed with exit status {process.returncode}; see its output above")
+    model_cache.keep(model.model_path())
     print(f"Model ready: {model.model_path().relative_to(model.PROJECT_ROOT)}")
 
 
@@ -66,9 +73,13 @@ def train_ner(force: bool) -> None:
 
     path = ner.model_path()
     shown = path.relative_to(model.PROJECT_ROOT)
+    if not force and not path.exists() and model_cache.restore(path):
+        print(f"Redaction NER model restored from the cache of trained models: {shown}")
     if (path / "config.cfg").is_file() and not force:
+        model_cache.keep(path)
         print(f"Redaction NER model is up to date: {shown}")
         return
     print(f"Training the redaction NER model {shown} (its inputs changed or no model exists)")
     ner.train(force=force)
+    model_cache.keep(path)
     print(f"Redaction NER model ready: {shown}")
