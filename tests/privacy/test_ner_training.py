@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict
+from typing import Dict, List
 
 import yaml
 
@@ -40,6 +40,28 @@ SETTINGS = Settings(
 def test_the_same_settings_give_the_same_messages() -> None:
     assert generate(TEMPLATES, SETTINGS, 50) == generate(TEMPLATES, SETTINGS, 50)
     assert generate(TEMPLATES, SETTINGS, 50) != generate(TEMPLATES, dataclasses.replace(SETTINGS, seed=8), 50)
+
+
+def names_from(locale: str, count: int = 300) -> List[str]:
+    settings = dataclasses.replace(
+        SETTINGS, name_locales={locale: 1}, categories={category: float(category == "name_as_answer") for category in CATEGORIES},
+        lower_case_share=0.0, typo_rate=0.0,
+        strip_accents_share=0.0, join_share=0.0,
+    )
+    return [message.text[start:end] for message in generate(TEMPLATES, settings, count) for start, end, _ in message.entities]
+
+
+def test_vietnamese_customers_names_are_vietnamese_given_names_not_fakers_placeholders() -> None:
+    # vi_VN's `first_name()` in Faker gives "John" or "Jane": the model never met a Vietnamese given name.
+    words = {word for name in names_from("vi_VN") for word in name.split()}
+
+    assert not words & {"John", "Jane"}
+    assert {"Văn", "Thị"} & words, "Vietnamese given names often follow a middle name"
+    assert len(words) > 40
+
+
+def test_chinese_names_are_romanised() -> None:
+    assert all(name.replace(" ", "").isascii() for name in names_from("zh_CN", 100))
 
 
 ITALIAN_TOWNS = """
