@@ -21,6 +21,8 @@ from typing import Any, Callable, Dict, List, Mapping, Sequence, Tuple
 import yaml
 from faker import Faker
 
+from bot.privacy.ner.names import UnknownNameShape, written_name
+
 PERSON = "PERSON"
 STREET_ADDRESS = "STREET_ADDRESS"
 LABELS = (PERSON, STREET_ADDRESS)
@@ -50,10 +52,6 @@ INSERTED_SLOTS = {"{full_name}": 5, "{first_name}": 2, "{title_name}": 2, "{addr
 INSERTED_BEFORE = ("", "", "", "for ", "to ", "with ", "and ", "from ", "by ", "at ")
 # How the parts of a message made of several are joined.
 JOINS = (" ", ". ", "\n", ", ", "! ", " - ", "\n\n")
-# Locales whose given names usually follow a middle name (Nguyễn Văn An): `_given` adds it.
-MIDDLE_NAMES_LOCALES = ("vi_VN",)
-# Locales with a third list of given names, for anyone ("An", "Hà", "Bảo").
-UNISEX_LOCALES = ("vi_VN",)
 # A fixed day, so dates do not depend on when the model is trained.
 TODAY = date(2026, 6, 1)
 
@@ -214,46 +212,10 @@ class ChatMessageGenerator:
     # Names
 
     def _name(self, shape: str) -> str:
-        faker = self._name_faker()
-        given, surname = self._given(faker), self._surname(faker)
-        title = self._choice("titles")
-        if faker.locales[0] == "vi_VN" and self.random.random() < 0.5:
-            given, surname = surname, given  # family name first, as at home
-        initial = f"{self._given(faker)[:1].upper()}{self.random.choice(('.', '', '.'))}"
-        shapes = {
-            "given_and_surname": f"{given} {surname}",
-            "given_only": given,
-            "title_and_surname": f"{title} {surname}",
-            "title_given_and_surname": f"{title} {given} {surname}",
-            "given_initial_and_surname": f"{given} {initial} {surname}",
-            "given_middle_and_surname": f"{given} {self._given(faker)} {surname}",
-            "surname_only": surname,
-            "surname_comma_given": f"{surname}, {given}",
-            "initial_and_surname": f"{initial} {surname}",
-        }
-        if shape not in shapes:
-            raise TemplateError(f"unknown name shape '{shape}' in config.cfg; known: {sorted(shapes)}")
-        return shapes[shape]
-
-    def _given(self, faker: Faker) -> str:
-        """A given name from the locale's own lists: romanised for Chinese and Japanese, and
-        sometimes after its middle name where the locale has them ("Văn An", "Thị Lan").
-
-        Drawn from the male and female lists, not `first_name()`: some locales fill only those,
-        and vi_VN's `first_name()` falls back to Faker's default list, "John" and "Jane".
-        """
-        locale = faker.locales[0]
-        if locale in ("zh_CN", "ja_JP"):
-            return faker.first_romanized_name()
-        lists = (faker.first_name_male, faker.first_name_female, *([faker.first_name_unisex] if locale in UNISEX_LOCALES else []))
-        given = self.random.choice(lists)()
-        if locale in MIDDLE_NAMES_LOCALES and self.random.random() < 0.6:
-            return f"{faker.middle_name()} {given}"
-        return given
-
-    def _surname(self, faker: Faker) -> str:
-        romanised = getattr(faker, "last_romanized_name", None) if faker.locales[0] in ("zh_CN", "ja_JP") else None
-        return romanised() if romanised else faker.last_name()
+        try:
+            return written_name(self._name_faker(), self.random, shape, self.fillers["titles"])
+        except UnknownNameShape as error:
+            raise TemplateError(str(error)) from None
 
     # Addresses
 
