@@ -321,9 +321,18 @@ def detect(detector: DistressDetector, texts: Sequence[str]) -> Tuple[List[Predi
 
 
 def trained_detector(design: Optional[str] = None) -> DistressDetector:
-    """The detector trained as `rasa train` trains it, from the project's data and bot/config.yml."""
+    """The detector as `rasa train` trains it, from the project's data and bot/config.yml.
+
+    Loaded from the model `candor train` made for the current data when there is one and no other
+    design is asked for (the very detector the server runs, in seconds); trained here otherwise.
+    """
     # Not configuration: TensorFlow reads this on import, to quiet its start-up chatter.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from bot import model
+
+    shipped = model.model_path()
+    if (design is None or design == detector_config()["design"]) and shipped.is_file():
+        return detector_in(shipped)
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
 
@@ -339,6 +348,20 @@ def trained_detector(design: Optional[str] = None) -> DistressDetector:
         except (LexiconError, TrainingDataError) as error:
             raise CommandError(str(error)) from None
     return detector
+
+
+def detector_in(archive: Path) -> DistressDetector:
+    """The distress detector a trained Rasa model archive holds, loaded as the server loads it."""
+    from rasa.engine.graph import ExecutionContext
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    from bot.components.distress import DistressDetector
+
+    with tempfile.TemporaryDirectory(prefix="candor-model-") as directory:
+        storage, metadata = LocalModelStorage.from_model_archive(Path(directory), archive)
+        node = next(node for node in metadata.predict_schema.nodes.values() if node.uses is DistressDetector)
+        context = ExecutionContext(metadata.predict_schema, metadata.model_id)
+        return DistressDetector.load(node.config, storage, node.resource, context)
 
 
 def nlu_training_data() -> TrainingData:

@@ -173,6 +173,10 @@ class DistressDetector(GraphComponent, IntentClassifier):
             texts = [message.get(TEXT) for message in training_data.intent_examples if message.get(TEXT)]
             examples += [(text, NONE) for text in ordinary_requests(texts, lexicon)]
         self.fit(examples)
+        return self.persist()
+
+    def persist(self) -> Resource:
+        """Write the fitted model and the lexicon it was fitted with to the model storage."""
         with self.model_storage.write_to(self.resource) as directory:
             self.model.save(directory)
             shutil.copyfile(self.config["lexicon"], directory / _LEXICON_FILE)

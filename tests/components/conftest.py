@@ -1,4 +1,8 @@
-"""A distress detector trained once per test session, exactly as `rasa train` trains it."""
+"""The distress detector `candor train` made for the current data, loaded once per test session.
+
+`make test` trains the model before the tests; run alone without one, the tests train the detector
+themselves, exactly as `rasa train` does (`trained_detector`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 
 from bot.cli.eval_distress import detector_config as project_detector_config
-from bot.cli.eval_distress import nlu_training_data
+from bot.cli.eval_distress import trained_detector
 from bot.components.distress import DistressDetector
 
 
@@ -23,6 +27,9 @@ def model_storage(tmp_path_factory: pytest.TempPathFactory) -> LocalModelStorage
 
 @pytest.fixture(scope="session")
 def detector(model_storage: LocalModelStorage) -> DistressDetector:
-    trained = DistressDetector(detector_config(), model_storage, Resource("distress_detector"))
-    trained.train(nlu_training_data())
-    return trained
+    shipped = trained_detector()
+    detector = DistressDetector(
+        detector_config(), model_storage, Resource("distress_detector"), model=shipped.model, lexicon=shipped.lexicon
+    )
+    detector.persist()
+    return detector
