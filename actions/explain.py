@@ -21,9 +21,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.conversation.names import EXPLAIN_DECISION_ACTION, REQUESTED_SLOT, TAKE_FEEDBACK_ACTION
+from bot.conversation.turns import META_INTENTS, turns_of
 from bot.explain.descriptions import vocabulary
 from bot.explain.explanation import explain_previous_turn
-from bot.explain.turns import META_INTENTS, turns_of
 from bot.explain.wording import EXPLANATION_RESPONSE, Sentence, explanation_sentences
 from bot.nlg import SENTENCES
 from bot.policy import Policy, current_policy

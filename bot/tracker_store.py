@@ -55,7 +55,7 @@ from sqlalchemy.orm import Session
 
 from bot import settings
 from bot.conversation.names import ERASE_CONVERSATION_SLOT
-from bot.explain.turns import DETECTOR_INTENTS
+from bot.conversation.turns import DETECTOR_INTENTS
 from bot.ownership import forget_conversation
 from bot.policy import current_policy
 from bot.privacy.live_values import LiveValue, LiveValues

@@ -24,7 +24,7 @@ from bot.audit.chain import append
 from bot.audit.policy_records import record_policy_if_new
 from bot.audit.pseudonyms import conversation_pseudonym
 from bot.audit.records import is_worth_recording, turn_body
-from bot.explain.turns import turns_of
+from bot.conversation.turns import turns_of
 from bot.policy import Policy, current_policy
 from bot.store.database import cached_engine, create_schema
 from bot.settings import database_url

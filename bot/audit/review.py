@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit.chain import record_body
 from bot.conversation.names import NLU_FALLBACK_INTENT, REPORT_WRONG_ANSWER_INTENT
-from bot.explain.turns import DETECTOR_INTENTS, META_INTENTS, OVERRIDING_INTENTS, Guess
+from bot.conversation.turns import DETECTOR_INTENTS, META_INTENTS, OVERRIDING_INTENTS, Guess
 from bot.policy import current_policy
 from bot.audit.pseudonyms import pseudonyms_of
 from bot.privacy.conversations import conversation_events, stored_conversation_ids, tracker_engine
