@@ -8,7 +8,7 @@ the assistant's latest message count, and only a number in range: anything else 
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, List, Optional
 
 WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -29,20 +29,12 @@ def chosen_number(text: str) -> Optional[int]:
     return int(word) if word.isdigit() else WORDS[word]
 
 
-def latest_buttons(events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """The buttons of the assistant's last message, if the customer has not written since."""
-    buttons: List[Dict[str, Any]] = []
-    for event in events:
-        if event.get("event") == "user":
-            buttons = []
-        elif event.get("event") == "bot":
-            # A later message without buttons ("How many would you like?") asks something else.
-            buttons = list((event.get("data") or {}).get("buttons") or [])
-    return buttons
-
-
 def payload_for(text: str, buttons: List[Dict[str, Any]]) -> Optional[str]:
-    """The payload of the button `text` picks by number, or None if it picks none."""
+    """The payload of the button `text` picks by number, or None if it picks none.
+
+    `buttons` are those of the assistant's latest message, as the channel reads them from the
+    conversation (`bot.conversation.events.latest_buttons`).
+    """
     number = chosen_number(text)
     if number is None or not 1 <= number <= len(buttons):
         return None

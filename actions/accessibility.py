@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from accessibility.modes import MODE_SLOT, mode_from_metadata
+from bot.conversation.events import latest_customer_message
 
 
 class ActionReadAccessibilityMode(Action):
@@ -24,7 +25,7 @@ class ActionReadAccessibilityMode(Action):
         return "action_read_accessibility_mode"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        latest = next((event for event in reversed(tracker.events) if event.get("event") == "user"), {})
+        latest = latest_customer_message(tracker.events) or {}
         asked = mode_from_metadata(latest.get("metadata"))
         if asked is None or asked.value == tracker.get_slot(MODE_SLOT):
             return []

@@ -32,6 +32,7 @@ from actions.distress import (
     verdict_of,
 )
 from actions.distress_resume import SET_ASIDE_SLOT, set_aside, set_aside_request
+from bot.conversation.events import customer_messages, latest_customer_message
 from bot.conversation.names import (
     AFFIRM_INTENT,
     ANSWER_SELF_HARM_CHECK_ACTION,
@@ -89,9 +90,6 @@ class ActionAnswerSelfHarmCheck(Action):
 
 def score_of_the_question(tracker: Tracker) -> float:
     """The detector's score for the message the question was about (the latest one it asked on)."""
-    messages = [event for event in tracker.events if event.get("event") == "user"]
-    for event in reversed(messages[:-1]):
-        parse_data = event.get("parse_data") or {}
-        if (parse_data.get("intent") or {}).get("name") == SELF_HARM_CHECK_INTENT:
-            return verdict_of(parse_data)["score"]
-    return 0.0
+    earlier = customer_messages(tracker.events)[:-1]  # the latest is the answer
+    asked_on = latest_customer_message(earlier, intent=SELF_HARM_CHECK_INTENT)
+    return verdict_of(asked_on.get("parse_data") or {})["score"] if asked_on else 0.0

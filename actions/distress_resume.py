@@ -44,8 +44,8 @@ from bot.conversation.names import (
     RESUME_REQUEST_ACTION,
     STOP_INTENT,
 )
+from bot.conversation.turns import OVERRIDING_INTENTS
 from bot.explain.descriptions import CONFIG_FILE, RULES_DIR, read_fallback_threshold, read_rules
-from bot.explain.turns import OVERRIDING_INTENTS
 
 SET_ASIDE_SLOT = "set_aside_request"
 # Messages that ask for nothing to be done, or nothing the shop does: there is nothing to carry on.

@@ -20,10 +20,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.conversation.events import latest_customer_message
 from bot.conversation.names import EXPLAIN_DECISION_ACTION, REQUESTED_SLOT, TAKE_FEEDBACK_ACTION
+from bot.conversation.turns import META_INTENTS, turns_of
 from bot.explain.descriptions import vocabulary
 from bot.explain.explanation import explain_previous_turn
-from bot.explain.turns import META_INTENTS, turns_of
 from bot.explain.wording import EXPLANATION_RESPONSE, Sentence, explanation_sentences
 from bot.nlg import SENTENCES
 from bot.policy import Policy, current_policy
@@ -90,7 +91,7 @@ def about_message_id(events: List[Dict[str, Any]]) -> Optional[str]:
     The web widget puts `{"about": {"message_id": ...}}` in the metadata of a "Why?" pressed on an
     older answer, naming the customer message that answer replied to.
     """
-    latest = next((event for event in reversed(events) if event.get("event") == "user"), {})
+    latest = latest_customer_message(events) or {}
     about = (latest.get("metadata") or {}).get("about")
     named = about.get("message_id") if isinstance(about, dict) else None
     return named if isinstance(named, str) and named else None

@@ -12,23 +12,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.conversation.events import current_session, customer_messages_in_a_row
 from bot.conversation.names import HANDLE_FALLBACK_ACTION, NLU_FALLBACK_INTENT
 from bot.policy import current_policy
 
 
-
 def misunderstandings_in_a_row(tracker: Tracker) -> int:
     """How many of the customer's latest messages in this session were not understood."""
-    count = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            break
-        if event.get("event") != "user":
-            continue
-        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != NLU_FALLBACK_INTENT:
-            break
-        count += 1
-    return count
+    return len(customer_messages_in_a_row(current_session(tracker.events), NLU_FALLBACK_INTENT))
 
 
 class ActionHandleFallback(Action):

@@ -32,6 +32,7 @@ from actions.postcode_check import (
     wait_in_words,
     waiting_until,
 )
+from bot.conversation.events import latest_form_activation, value_last_set
 from bot.conversation.names import ORDER_ID_SLOT
 from bot.store.database import open_session
 from bot.store.shop_records import Customer
@@ -51,16 +52,13 @@ def needs_step_up(operation: Optional[str]) -> bool:
 def proven_in_this_request(tracker: Tracker, form: str) -> bool:
     """Whether identity was proven since `form` was last activated, and not used up since.
 
-    Walks back to the latest activation of any form: the newest word on the proof after it is
-    what counts, and only if that activation was `form`'s.
+    Only the latest activation of any form counts, and only if it was `form`'s: the newest word on
+    the proof after it is what counts.
     """
-    proof: Optional[bool] = None
-    for event in reversed(tracker.events):
-        if event.get("event") == "slot" and event.get("name") == PROOF_SLOT and proof is None:
-            proof = event.get("value") is True
-        elif event.get("event") == "active_loop" and event.get("name"):
-            return bool(proof) and event["name"] == form
-    return False
+    activation = latest_form_activation(tracker.events)
+    if activation is None or tracker.events[activation].get("name") != form:
+        return False
+    return value_last_set(tracker.events[activation + 1 :], PROOF_SLOT) is True
 
 
 def step_up_passed(tracker: Tracker, operation: Optional[str], form: str) -> bool:

@@ -22,8 +22,10 @@ CONFIG = PROJECT_ROOT / "bot" / "config.yml"
 DOMAIN = PROJECT_ROOT / "bot" / "domain"
 TRAINING_DATA = [PROJECT_ROOT / "data" / part for part in ("nlu", "rules", "stories")]
 COMPONENTS = PROJECT_ROOT / "bot" / "components"
-# The shared slot, intent and action names: the components' defaults are made of them.
-CONVERSATION_NAMES = PROJECT_ROOT / "bot" / "conversation"
+# The shared slot, intent and action names: the components' defaults are made of them. Only this
+# file of bot/conversation: the event queries and the turn reader beside it are read when serving,
+# never in training, and editing them must not retrain the model.
+CONVERSATION_NAMES = PROJECT_ROOT / "bot" / "conversation" / "names.py"
 # Read by the distress detector during training, though not Rasa training data itself: the lexicon
 # and every writing pass in data/distress/train/ (the evaluation CSVs are left out, being neither).
 COMPONENT_DATA = PROJECT_ROOT / "data" / "distress"

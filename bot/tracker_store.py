@@ -42,7 +42,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable, Dict, Generator, Iterable, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Generator, Iterator, List, Optional, Sequence, Tuple
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
@@ -54,8 +54,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import settings
+from bot.conversation.events import intent_of, is_customer_message, latest_slot_events
 from bot.conversation.names import ERASE_CONVERSATION_SLOT
-from bot.explain.turns import DETECTOR_INTENTS
+from bot.conversation.turns import DETECTOR_INTENTS
 from bot.ownership import forget_conversation
 from bot.policy import current_policy
 from bot.privacy.live_values import LiveValue, LiveValues
@@ -235,7 +236,7 @@ class CandorTrackerStore(SQLTrackerStore):
         """What Rasa publishes to an event broker: the same redacted copies."""
         await super()._stream_new_events(event_broker, [self.redacted(event) for event in new_events], sender_id)
 
-    def _remember_live_values(self, tracker: DialogueStateTracker, unsaved: Iterable[Event]) -> None:
+    def _remember_live_values(self, tracker: DialogueStateTracker, unsaved: Sequence[Event]) -> None:
         """Keep in memory the real value of every slot the database now holds only redacted."""
         setters = _latest_slot_events(unsaved)
         live: Dict[str, LiveValue] = {
@@ -262,8 +263,9 @@ class CandorTrackerStore(SQLTrackerStore):
         """
         if tracker is None:
             return None
-        setters = _latest_slot_events(tracker.events)
-        for name, value in self.live_values.recall(tracker.sender_id).items():
+        recalled = self.live_values.recall(tracker.sender_id)
+        setters = _latest_slot_events(tracker.events) if recalled else {}
+        for name, value in recalled.items():
             slot, setter = tracker.slots.get(name), setters.get(name)
             if (
                 slot is not None
@@ -376,16 +378,15 @@ def withheld_if_taken_over(data: Dict[str, Any]) -> Dict[str, Any]:
     own words. The entities stay (redacted like any other), so an order number given in the same
     message is not asked for again.
     """
-    parse_data = data.get("parse_data") if isinstance(data.get("parse_data"), dict) else {}
-    intent = parse_data.get("intent") if isinstance(parse_data.get("intent"), dict) else {}
-    if data.get("event") != "user" or intent.get("name") not in DETECTOR_INTENTS:
+    if not is_customer_message(data) or intent_of(data) not in DETECTOR_INTENTS:
         return data
+    parse_data = data.get("parse_data") if isinstance(data.get("parse_data"), dict) else {}
     return {**data, "text": WITHHELD_MESSAGE, "parse_data": {**parse_data, "text": WITHHELD_MESSAGE}}
 
 
-def _latest_slot_events(events: Iterable[Event]) -> Dict[str, SlotSet]:
-    """The last `SlotSet` of each slot among `events`."""
-    return {event.key: event for event in events if isinstance(event, SlotSet)}
+def _latest_slot_events(events: Sequence[Event]) -> Dict[str, SlotSet]:
+    """The last `SlotSet` of each slot among `events`: `latest_slot_events` on Rasa's own objects."""
+    return {name: events[at] for name, at in latest_slot_events([event.as_dict() for event in events]).items()}
 
 
 def _asks_for_erasure(event: Event) -> bool:

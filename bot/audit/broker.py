@@ -24,7 +24,8 @@ from bot.audit.chain import append
 from bot.audit.policy_records import record_policy_if_new
 from bot.audit.pseudonyms import conversation_pseudonym
 from bot.audit.records import is_worth_recording, turn_body
-from bot.explain.turns import turns_of
+from bot.conversation.events import is_listen
+from bot.conversation.turns import turns_of
 from bot.policy import Policy, current_policy
 from bot.store.database import cached_engine, create_schema
 from bot.settings import database_url
@@ -62,7 +63,7 @@ class AuditEventBroker(EventBroker):
             return
         pending = self._pending[conversation_id]
         pending.append(event)
-        if event.get("event") == "action" and event.get("name") == "action_listen":
+        if is_listen(event):  # the assistant's turn is over
             del self._pending[conversation_id]
             self._record(conversation_id, pending)
 

@@ -1,6 +1,6 @@
 """What an audit record says about a turn: decisions and versions, never what anyone wrote.
 
-Built from the same redacted events the tracker store keeps (`bot.explain.turns`), and then
+Built from the same redacted events the tracker store keeps (`bot.conversation.turns`), and then
 reduced further: no text, no entity values, and slot values only for the slots `bot/policy.yml`
 names as describing the conversation rather than the customer.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, Optional
 
 from bot.conversation.names import HANDOFF_STATUS_SLOT, HISTORY_CONSENT_SLOT, NLU_FALLBACK_INTENT
-from bot.explain.turns import Guess, Turn, Understanding
+from bot.conversation.turns import Guess, Turn, Understanding
 
 SLOT_SET = "<set>"
 

@@ -22,8 +22,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.audit.chain import record_body
+from bot.conversation.events import customer_messages, message_id_of
 from bot.conversation.names import NLU_FALLBACK_INTENT, REPORT_WRONG_ANSWER_INTENT
-from bot.explain.turns import DETECTOR_INTENTS, META_INTENTS, OVERRIDING_INTENTS, Guess
+from bot.conversation.turns import DETECTOR_INTENTS, META_INTENTS, OVERRIDING_INTENTS, Guess
 from bot.policy import current_policy
 from bot.audit.pseudonyms import pseudonyms_of
 from bot.privacy.conversations import conversation_events, stored_conversation_ids, tracker_engine
@@ -223,10 +224,9 @@ def _items(
     by_id = conversation_events(tracker, held.values())
     events = {pseudonym: by_id[real] for pseudonym, real in held.items()}
     texts = {
-        (pseudonym, _message_id(event)): event.get("text")
+        (pseudonym, message_id_of(message)): message.get("text")
         for pseudonym, stored in events.items()
-        for event in stored
-        if event.get("event") == "user"
+        for message in customer_messages(stored)
     }
     items = []
     for turn, reasons in listed:
@@ -250,7 +250,3 @@ def _items(
             )
         )
     return items
-
-
-def _message_id(event: Dict[str, Any]) -> Optional[str]:
-    return event.get("message_id") or (event.get("parse_data") or {}).get("message_id")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit.review import ReviewItem
 from bot.conversation.names import NLU_FALLBACK_INTENT, OUT_OF_SCOPE_INTENT
-from bot.explain.turns import DETECTOR_INTENTS, STORED_PLACEHOLDER
+from bot.conversation.turns import DETECTOR_INTENTS, STORED_PLACEHOLDER
 from bot.store.review import ReviewLabel
 
 # What a person may not teach: Rasa's internal intents and the detector's verdict (`out_of_scope` is

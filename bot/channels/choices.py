@@ -14,7 +14,8 @@ from typing import Any, Awaitable, Callable
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
-from accessibility.choices import chosen_number, latest_buttons, payload_for
+from accessibility.choices import chosen_number, payload_for
+from bot.conversation.events import latest_buttons
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from bot.conversation.names import (
     REQUESTED_SLOT,
     SESSION_START_ACTION,
 )
+from bot.conversation.turns import OVERRIDING_INTENTS, Guess, Turn, turns_of
 from bot.explain.descriptions import Vocabulary
-from bot.explain.turns import OVERRIDING_INTENTS, Guess, Turn, turns_of
 
 # A runner-up is worth mentioning when it came this close to the intent the assistant went with.
 CLOSE_RUNNER_UP = 0.25

@@ -7,10 +7,11 @@ where the customer agreed to their history being used.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from sqlalchemy import select
 
+from bot.conversation.events import is_customer_message, messages, slot_value
 from bot.conversation.names import CUSTOMER_ID_SLOT
 from bot.handoff.state import waiting_minutes
 from bot.privacy.conversations import conversation_events, tracker_engine
@@ -29,12 +30,12 @@ def stored_events(conversation_id: str) -> List[Dict[str, Any]]:
 def transcript(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Who said what, when, from the events as stored (personal data already redacted)."""
     lines = []
-    for event in events:
-        if event.get("event") == "user":
-            lines.append({"from": "customer", "text": event.get("text") or "", "at": event.get("timestamp")})
-        elif event.get("event") == "bot":
-            agent = (event.get("metadata") or {}).get("agent")
-            lines.append({"from": f"agent {agent}" if agent else "assistant", "text": event.get("text") or "", "at": event.get("timestamp")})
+    for message in messages(events):
+        if is_customer_message(message):
+            lines.append({"from": "customer", "text": message.get("text") or "", "at": message.get("timestamp")})
+        else:
+            agent = (message.get("metadata") or {}).get("agent")
+            lines.append({"from": f"agent {agent}" if agent else "assistant", "text": message.get("text") or "", "at": message.get("timestamp")})
     return lines
 
 
@@ -45,7 +46,7 @@ def summary(conversation_id: str, events: List[Dict[str, Any]], now: datetime) -
         detections = session.execute(
             select(DistressDetection).where(DistressDetection.conversation_id == conversation_id)
         ).scalars().all()
-        customer_id = _latest_slot(events, CUSTOMER_ID_SLOT)
+        customer_id = slot_value(events, CUSTOMER_ID_SLOT)
         customer = session.get(Customer, int(customer_id)) if str(customer_id or "").isdigit() else None
         history = history_if_allowed(session, customer.id if customer else None, ORDER_HISTORY, now)
         return {
@@ -61,15 +62,5 @@ def summary(conversation_id: str, events: List[Dict[str, Any]], now: datetime) -
                 {"order": order.id, "status": order.status.value, "placed": order.placed_at.date().isoformat()}
                 for order in history.recent_orders(limit=5)
             ],
-            "messages": sum(1 for event in events if event.get("event") in ("user", "bot")),
+            "messages": len(messages(events)),
         }
-
-
-def _latest_slot(events: List[Dict[str, Any]], name: str) -> Optional[Any]:
-    value = None
-    for event in events:
-        if event.get("event") == "slot" and event.get("name") == name:
-            value = event.get("value")
-        elif event.get("event") in ("reset_slots", "restart"):
-            value = None
-    return value

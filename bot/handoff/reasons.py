@@ -6,8 +6,9 @@ agent sees first, so a yes to an offer the assistant made carries that offer's c
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable
 
+from bot.conversation.events import actions_before_latest_customer_message
 from bot.conversation.names import (
     ANSWER_SELF_HARM_CHECK_ACTION,
     ASK_ABOUT_SELF_HARM_ACTION,
@@ -39,7 +40,7 @@ DISTRESS_REASON = "distress"
 
 def reason_for_request(events: Iterable[Dict[str, Any]]) -> str:
     """The reason for a request made in the latest customer message of these events (Rasa's own)."""
-    bot_actions = _actions_since_previous_user_message(list(events))
+    bot_actions = actions_before_latest_customer_message(list(events))
     for action in reversed(bot_actions):
         if action in REASON_BY_SELF_OFFERING_ACTION:
             return REASON_BY_SELF_OFFERING_ACTION[action]
@@ -49,17 +50,3 @@ def reason_for_request(events: Iterable[Dict[str, Any]]) -> str:
             if action in REASON_BY_OFFERING_ACTION:
                 return REASON_BY_OFFERING_ACTION[action]
     return DEFAULT_REASON
-
-
-def _actions_since_previous_user_message(events: List[Dict[str, Any]]) -> List[str]:
-    """Names of the actions the assistant ran between the last two customer messages, in order."""
-    actions: List[str] = []
-    user_messages_seen = 0
-    for event in reversed(events):
-        if event.get("event") == "user":
-            user_messages_seen += 1
-            if user_messages_seen == 2:
-                break
-        elif event.get("event") == "action" and user_messages_seen == 1:
-            actions.append(event.get("name"))
-    return list(reversed(actions))

@@ -25,16 +25,17 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import ConflictResolutionStrategy
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActiveLoop, AllSlotsReset, Event, Restarted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.conversation.events import answered_slots
 from bot.conversation.names import REQUESTED_SLOT
 from bot.policy import Policy, current_policy
 from bot.policy_sections import Redaction
@@ -73,24 +74,6 @@ class SlotTypes:
         return None
 
 
-def answered_slots(events: Iterable[Event]) -> Dict[int, str]:
-    """The slot a form was asking for when each message came, by the message's `id()`."""
-    answers: Dict[int, str] = {}
-    loop: Optional[str] = None
-    requested: Optional[str] = None
-    for event in events:
-        if isinstance(event, UserUttered):
-            if loop and isinstance(requested, str):
-                answers[id(event)] = requested
-        elif isinstance(event, ActiveLoop):
-            loop = event.name
-        elif isinstance(event, SlotSet) and event.key == REQUESTED_SLOT:
-            requested = event.value
-        elif isinstance(event, (Restarted, SessionStarted, AllSlotsReset)):
-            loop = requested = None
-    return answers
-
-
 @dataclass(frozen=True)
 class Conversation:
     """What one conversation tells the redaction of its events: which messages answer which
@@ -106,11 +89,12 @@ class Conversation:
     def of(cls, tracker: DialogueStateTracker, slot_types: SlotTypes, domain: Optional[Domain]) -> "Conversation":
         slots = domain.slots if domain else []
         free_text = {slot.name for slot in slots if any(mapping.get("type") == "from_text" for mapping in slot.mappings)}
+        events = list(tracker.events)
         answer_types = {}
-        for event_id, slot in answered_slots(tracker.events).items():
+        for position, slot in answered_slots([event.as_dict() for event in events]).items():
             kind = slot_types.of_answer(slot, slot in free_text)
             if kind is not None:
-                answer_types[event_id] = kind
+                answer_types[id(events[position])] = kind
         values = {name: slot.value for name, slot in tracker.slots.items()}
         return cls(
             tracker.sender_id, slot_types, answer_types, KnownValues.of_slots(values, slot_types), frozenset(s.name for s in slots)

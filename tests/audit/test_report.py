@@ -24,7 +24,7 @@ from bot.audit.report_data import Period, ReportData, percentile
 from bot.audit.report_fairness import FairnessSection
 from bot.audit.report_html import render_html
 from bot.cli import main
-from bot.explain.turns import turns_of
+from bot.conversation.turns import turns_of
 from bot.store.audit import AuditRecord
 from bot.store.database import create_schema, make_engine, open_session
 

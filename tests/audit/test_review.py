@@ -27,7 +27,7 @@ from bot.audit.records import turn_body
 from bot.audit.review import ReviewItem, review_candidates, review_item
 from bot.audit.review_labels import ReviewError, label_turn, labellable_intents, labels_since, training_examples
 from bot.cli import main
-from bot.explain.turns import Guess, turns_of
+from bot.conversation.turns import Guess, turns_of
 from bot.privacy.conversations import delete_conversations, tracker_engine
 from bot.settings import PROJECT_ROOT
 from bot.store.database import cached_engine, create_schema, open_session

@@ -16,6 +16,7 @@ def test_the_fingerprint_covers_config_domain_data_and_custom_components() -> No
     assert any(name.startswith("data/rules/") for name in inputs)
     assert "bot/components/handoff_policy.py" in inputs
     assert "bot/conversation/names.py" in inputs  # the components' defaults name these
+    assert "bot/conversation/events.py" not in inputs  # read when serving, never in training
     assert "data/distress/lexicon.yml" in inputs  # the distress detector learns from these...
     passes = {f"data/distress/train/{path.name}" for path in (model.PROJECT_ROOT / "data" / "distress" / "train").glob("*.yml")}
     assert "data/distress/train/candor-original.yml" in passes and passes <= inputs  # ...and every writing pass

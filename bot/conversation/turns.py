@@ -1,7 +1,7 @@
 """A conversation's events, grouped into turns: what the customer said, and what the assistant did.
 
 Works on serialised events (`Event.as_dict()` on the Rasa server, `tracker.events` in an action),
-so the customer's "why?" and the audit trail read the same facts the same way.
+so the customer's "why?", the audit trail and the actions read the same facts the same way.
 """
 
 from __future__ import annotations
@@ -10,6 +10,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from bot.conversation.events import (
+    ACTION,
+    ACTION_REJECTED,
+    ACTIVE_LOOP,
+    ASSISTANT_MESSAGE,
+    CUSTOMER_MESSAGE,
+    SESSION_STARTED,
+    SLOT,
+    is_listen,
+    kind_of,
+    message_id_of,
+)
 from bot.conversation.names import (
     ASK_WHY_INTENT,
     DISTRESS_INTENT,
@@ -18,7 +30,6 @@ from bot.conversation.names import (
     SELF_HARM_CHECK_INTENT,
 )
 
-ACTION_LISTEN = "action_listen"
 # Intents the distress detector sets in place of the classifier's.
 DETECTOR_INTENTS = (DISTRESS_INTENT, SELF_HARM_CHECK_INTENT)
 # Messages about the assistant's previous answer ("why?", "that's wrong"), not requests of their own:
@@ -112,7 +123,7 @@ class Turn:
     @property
     def ended(self) -> bool:
         """Whether the assistant went back to listening (a turn in progress has not)."""
-        return bool(self.events) and _is_listen(self.events[-1])
+        return bool(self.events) and is_listen(self.events[-1])
 
     @property
     def actions(self) -> List[str]:
@@ -163,24 +174,24 @@ def turns_of(events: Iterable[Dict[str, Any]]) -> List[Turn]:
     turns: List[Turn] = []
     current: Optional[Turn] = None
     for event in events:
-        kind = event.get("event")
-        if current is None or kind == "user" or current.ended:
+        kind = kind_of(event)
+        if current is None or kind == CUSTOMER_MESSAGE or current.ended:
             current = Turn(started_at=event.get("timestamp"))
             turns.append(current)
         current.events.append(event)
-        if kind == "user":
+        if kind == CUSTOMER_MESSAGE:
             current.user = understanding_of(event)
-        elif kind == "action" and not _is_listen(event):
+        elif kind == ACTION and not is_listen(event):
             current.steps.append(Step(event.get("name") or "", event.get("policy"), event.get("confidence")))
-        elif kind == "bot":
+        elif kind == ASSISTANT_MESSAGE:
             current.messages.append(dict(event.get("metadata") or {}))
-        elif kind == "slot":
+        elif kind == SLOT:
             current.slots[event.get("name")] = event.get("value")
-        elif kind == "active_loop":
+        elif kind == ACTIVE_LOOP:
             current.loops.append(event.get("name"))
-        elif kind == "session_started":
+        elif kind == SESSION_STARTED:
             current.session_started = True
-        elif kind == "action_execution_rejected":
+        elif kind == ACTION_REJECTED:
             current.rejected.append(event.get("name") or "")
     return turns
 
@@ -211,12 +222,8 @@ def understanding_of(event: Dict[str, Any]) -> Understanding:
         runner_up=runner_up,
         entities=entities,
         distress=distress,
-        message_id=event.get("message_id") or parse.get("message_id"),
+        message_id=message_id_of(event),
         channel=event.get("input_channel"),
         timestamp=event.get("timestamp"),
         text_stored=bool(STORED_PLACEHOLDER.sub("", event.get("text") or "").strip()),
     )
-
-
-def _is_listen(event: Dict[str, Any]) -> bool:
-    return event.get("event") == "action" and event.get("name") == ACTION_LISTEN
