@@ -42,7 +42,7 @@ LABELLED_SLOTS = {
 }
 EVERYDAY_SLOTS = (
     "order", "price", "date", "time", "count", "product", "town", "postcode", "email", "phone", "weekday",
-    "carrier", "reference", "customer_number", "words",
+    "carrier", "reference", "customer_number", "words", "place", "plan",
 )
 # The category whose templates are made on the fly: one of Candor's NLU examples with a name
 # or an address put in somewhere, so names are learnt in every position, not only the
@@ -144,6 +144,11 @@ class ChatMessageGenerator:
             "weekday": lambda: self._choice("weekday"),
             "product": self._product,
             "town": lambda: self._address_faker().city(),
+            # A country, or a real town from a locale whose Faker towns are real: a place named
+            # alone is nobody's personal data, however much it looks like a name.
+            "place": lambda: self._faker(self._choice("place_locales")).city() if self.random.random() < 0.6
+            else self._faker("en_US").country(),
+            "plan": lambda: self._choice("plans"),
             "postcode": lambda: self._address_faker().postcode(),
             "email": lambda: self._name_faker().free_email(),
             "phone": lambda: self._address_faker().phone_number(),
