@@ -81,6 +81,14 @@ def test_out_of_scope_written_in_passes_of_its_own_is_not_a_customer_intent() ->
     assert customer_intents(data) == ["get_refund", "track_order"]
 
 
+def test_passes_written_to_the_unclear_lines_only_do_not_narrow_the_customer_intents() -> None:
+    data = examples() + [
+        Labelled(f"where is it {n}", "track_order", f"passes/lines/line-{n}.yml") for n in range(3)
+    ]
+
+    assert customer_intents(data) == ["get_refund", "track_order"]
+
+
 def test_the_real_customer_intents_are_the_twenty_seven_of_the_design() -> None:
     from tests.unit.test_domain import CUSTOMER_INTENTS
 

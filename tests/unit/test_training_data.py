@@ -19,6 +19,8 @@ NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 # Rasa reads every YAML file under data/nlu (the passes included); the README beside them is prose.
 NLU_FILES = sorted(NLU_DIR.rglob("*.yml"))
 PASSES = sorted((NLU_DIR / "passes").glob("*.yml"))
+# Passes written to the unclear lines between customer intents only (data/nlu/README.md).
+LINE_PASSES = sorted((NLU_DIR / "passes" / "lines").glob("*.yml"))
 PUBLIC_DATASETS = PROJECT_ROOT.parent / "shared" / "datasets"
 
 NLU = TrainingData().merge(*(load_data(str(path)) for path in NLU_FILES))
@@ -64,6 +66,28 @@ def test_every_writing_pass_covers_all_the_customer_intents_or_all_the_others_or
         assert sorted(set(CUSTOMER_INTENTS) - covered) == []
     elif covered != {"out_of_scope"}:
         assert sorted(set(OTHER_INTENTS) - covered) == []
+
+
+def neighbours() -> Dict[str, Set[str]]:
+    """The intents each customer intent is not to be confused with (data/nlu/README.md's table), both ways."""
+    table: Dict[str, Set[str]] = {}
+    for line in (NLU_DIR / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.split("|")[1:-1]]
+        if len(cells) == 3 and re.fullmatch(r"`\w+`", cells[0]):
+            intent = cells[0].strip("`")
+            for other in re.findall(r"`(\w+)`", cells[2]):  # a line has two sides
+                table.setdefault(intent, set()).add(other)
+                table.setdefault(other, set()).add(intent)
+    return table
+
+
+@pytest.mark.parametrize("path", LINE_PASSES, ids=lambda path: path.stem)
+def test_a_pass_written_to_the_unclear_lines_writes_both_sides_of_each(path: Path) -> None:
+    covered = set(load_data(str(path)).number_of_examples_per_intent)
+    lines = neighbours()
+
+    assert covered <= set(CUSTOMER_INTENTS)
+    assert [intent for intent in sorted(covered) if not lines.get(intent, set()) & covered] == []
 
 
 def test_the_other_intents_are_written_in_a_pass_of_their_own() -> None:
