@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
 from bot import settings
+from bot.audit.report_bench import KIND
 from bot.cli.bench_figures import Sample, Summary, growth_medians, growth_table, load_table, ratio_table, ratios, summarise
 from bot.cli.bench_runner import Budget, RestTransport, Transport, run_growth, run_load
 from bot.cli.bench_servers import BASELINE, CANDOR, Configuration, baseline_configuration, candor_configuration
 from bot.cli.errors import CommandError
 
-BENCH_DIR = settings.VAR_DIR / "bench"
 DEFAULT_SECONDS = 30.0
 MAX_GROWTH_TURNS = 1000
 # One conversation opening per configuration before timing: the first message a server handles
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         results = measure_started_servers(args, measure)
     document = results_document(args, started_at, results)
-    out = args.out or BENCH_DIR / f"{started_at:%Y%m%dT%H%M%SZ}.json"
+    out = args.out or settings.VAR_DIR / "bench" / f"{started_at:%Y%m%dT%H%M%SZ}.json"
     write_results(out, document)
     print(f"saved to {out}")
     return 0
@@ -156,6 +156,7 @@ def _measure_growth(args: argparse.Namespace) -> Callable[[Transport], Dict[str,
 def results_document(args: argparse.Namespace, started_at: datetime, results: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
     """Print the tables, and return what is saved: the settings, and each configuration's figures."""
     document: Dict[str, Any] = {
+        "kind": KIND,
         "started_at": started_at.isoformat(timespec="seconds"),
         "workload": "growth" if args.growth is not None else "load",
         "target": args.url or "started",

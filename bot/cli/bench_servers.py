@@ -6,8 +6,10 @@
 * **baseline**: the same model and domain, and the same action server, with Rasa's stock parts:
   `SQLTrackerStore` on SQLite, no event broker, Rasa's templated NLG, Rasa's own REST channel
   and nothing else. The explanations ("why?") are composed of `utter_part_*` responses that only
-  Candor's NLG joins, and the screen-reader wording is Candor's NLG too, so for the `why` and
-  `mode` kinds the baseline does less work than Candor: read those ratios as an upper bound.
+  Candor's NLG joins (stock NLG sends the last line alone), and the screen-reader wording is
+  Candor's NLG too (plain language is a conditional variant, which stock NLG picks as well), so for
+  the `why` and `mode` kinds the baseline does less work than Candor: read those ratios as an
+  upper bound of the layers' cost.
 
 Each configuration gets fresh databases seeded from `data/seed`, a secret key of its own and a
 `CANDOR_VAR_DIR` inside the folder, so the shop's own `var/` is never read or written.

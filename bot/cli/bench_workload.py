@@ -50,7 +50,7 @@ SCRIPTS: Tuple[Script, ...] = (
         Turn(GREETING, "good morning"),
         Turn(SIGN_IN, "I'm an existing customer, number C10002"),
         Turn(SIGN_IN, "FB2 7LN"),
-        Turn(WHY, "how come you asked for my postcode?"),
+        Turn(WHY, "why did you ask for my postcode?"),
         Turn(GREETING, "ok, bye for now"),
     )),
     Script("a late parcel, a person, and back", (
@@ -58,7 +58,7 @@ SCRIPTS: Tuple[Script, ...] = (
         Turn(ORDER, "grace.whitlock@example.com"),
         Turn(HANDOFF, "this is getting silly, can I talk to someone from your team?"),
         Turn(HANDOFF, "are you still there? how long is the wait?"),
-        Turn(HANDOFF, "actually never mind, I'll carry on with you"),
+        Turn(HANDOFF, "never mind"),
         Turn(GREETING, "thank you"),
     )),
     Script("plain language for an order", (

@@ -227,6 +227,7 @@ def test_the_results_file_has_the_settings_and_each_kinds_figures(assistant_url:
     assert main(["bench", "--url", assistant_url, "--messages", "30", "--customers", "3", "--out", str(out)]) == 0
 
     document = json.loads(out.read_text())
+    assert document["kind"] == "candor-bench"
     assert {"started_at", "workload", "target", "customers", "seconds", "messages", "seed", "configurations"} <= set(document)
     assert (document["workload"], document["customers"], document["messages"]) == ("load", 3, 30)
     candor = document["configurations"]["candor"]
