@@ -31,6 +31,7 @@ from bot.audit.report_bench import KIND
 from bot.cli.bench_figures import Sample, Summary, growth_medians, growth_table, load_table, ratio_table, ratios, summarise
 from bot.cli.bench_runner import Budget, RestTransport, Transport, run_growth, run_load
 from bot.cli.bench_servers import BASELINE, CANDOR, Configuration, baseline_configuration, candor_configuration
+from bot.cli.bench_workload import SCRIPTS, Turn
 from bot.cli.errors import CommandError
 
 DEFAULT_SECONDS = 30.0
@@ -195,9 +196,7 @@ def write_results(out: Path, document: Dict[str, Any]) -> None:
         raise CommandError(f"cannot write {out}: {error.strerror}; give another file with --out") from None
 
 
-def _warm_up_turns() -> List[Any]:
-    from bot.cli.bench_workload import SCRIPTS
-
+def _warm_up_turns() -> List[Turn]:
     return list(SCRIPTS[0].turns[:WARM_UP_TURNS])
 
 

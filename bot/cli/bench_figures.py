@@ -70,12 +70,11 @@ class Summary:
 
 
 def summarise(samples: Sequence[Sample], seconds: float) -> Summary:
-    """Figures per kind (in the order the kinds first appear) and for all answered messages."""
+    """Figures per kind (in alphabetical order, so two runs' tables line up) and for all answered messages."""
     if seconds <= 0:
         raise ValueError("a run lasts a positive number of seconds")
-    answered: Dict[str, List[float]] = {}
+    answered: Dict[str, List[float]] = {kind: [] for kind in sorted({sample.kind for sample in samples})}
     for sample in samples:
-        answered.setdefault(sample.kind, [])
         if sample.answered:
             answered[sample.kind].append(sample.seconds * 1000)
     answered[ALL] = [ms for kind, times in answered.items() for ms in times]

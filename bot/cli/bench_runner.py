@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import requests
 
@@ -106,7 +106,7 @@ class Budget:
 def run_load(
     transport: Transport, customers: int, budget: Budget, seed: int = 0,
     on_sample: Callable[[Sample], None] = lambda sample: None,
-) -> "tuple[List[Sample], float]":
+) -> Tuple[List[Sample], float]:
     """`customers` threads, each going through its conversations until the budget is spent.
     Returns every message's sample and the run's wall-clock seconds."""
     run_id = uuid.uuid4().hex[:8]  # conversation ids of this run only, even against a shared store

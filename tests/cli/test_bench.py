@@ -74,6 +74,13 @@ def test_percentiles_and_throughput_are_those_of_the_answered_messages() -> None
     assert (summary.errors, summary.reasons) == (1, {"HTTP 500": 1})
 
 
+def test_kinds_are_listed_in_the_same_order_whatever_order_they_came_in() -> None:
+    first = summarise([Sample("why", 0.1), Sample("order", 0.1), Sample("mode", 0.1)], seconds=1.0)
+    second = summarise([Sample("mode", 0.1), Sample("why", 0.1), Sample("order", 0.1)], seconds=1.0)
+
+    assert list(first.figures) == list(second.figures) == ["mode", "order", "why", ALL]
+
+
 def test_candor_over_baseline_divides_each_figure_and_leaves_a_missing_baseline_blank() -> None:
     candor = summarise([Sample("order", 0.2), Sample("order", 0.4), Sample("why", 0.3)], seconds=1.0)
     baseline = summarise([Sample("order", 0.1), Sample("order", 0.2), Sample("why", 0.3, answered=False, error="HTTP 500")], seconds=1.0)
