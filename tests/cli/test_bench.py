@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Iterator, List
 
 import pytest
+import yaml
 
 from bot.cli import main
 from bot.cli.bench_figures import ALL, Sample, growth_medians, ratio_table, ratios, summarise
 from bot.cli.bench_runner import Budget, Outcome, judged, run_growth, run_load
+from bot.cli.bench_servers import GUARD, baseline_configuration, candor_configuration
+from bot.launcher import CREDENTIALS, ENDPOINTS
 from bot.cli.bench_workload import GROWTH_TURNS, KINDS, SCRIPTS, Turn, growth_turns, scripts_for
 
 # ---- the workload ------------------------------------------------------------------------------
@@ -175,6 +178,34 @@ def test_the_long_conversation_is_one_conversation_in_order() -> None:
 )
 def test_an_answer_is_a_list_of_replies_with_nothing_left_unfilled(status: int, body: object, outcome: Outcome) -> None:
     assert judged(status, body) == outcome
+
+
+# ---- the two configurations ---------------------------------------------------------------------
+
+
+def test_the_baseline_is_the_same_model_with_rasas_stock_store_nlg_and_rest_channel_and_no_broker(tmp_path: Path) -> None:
+    configuration = baseline_configuration(tmp_path)
+    launch = configuration.launch(Path("models/any.tar.gz"), tmp_path)
+    endpoints = yaml.safe_load(launch.endpoints.read_text())
+
+    assert endpoints["tracker_store"] == {"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "baseline" / "rasa-tracker.db")}
+    assert endpoints["action_endpoint"] == yaml.safe_load(ENDPOINTS.read_text())["action_endpoint"], "the same action server"
+    assert not {"nlg", "event_broker", "lock_store"} & set(endpoints)
+    assert yaml.safe_load(launch.credentials.read_text()) == {"rest": None}
+
+
+def test_candor_runs_as_configured_with_room_for_every_customer_and_nothing_in_the_shops_var(tmp_path: Path) -> None:
+    configuration = candor_configuration(tmp_path, customers=25)
+    launch = configuration.launch(Path("models/any.tar.gz"), tmp_path)
+    credentials = yaml.safe_load(launch.credentials.read_text())
+
+    assert launch.endpoints == ENDPOINTS
+    assert set(credentials) == set(yaml.safe_load(CREDENTIALS.read_text())), "every channel Candor has"
+    assert credentials[GUARD]["concurrent_requests"] >= 25
+    environment = launch.environment
+    assert environment["CANDOR_DATABASE_URL"] == f"sqlite:///{tmp_path / 'candor' / 'candor.db'}"
+    assert environment["CANDOR_TRACKER_STORE_URL"] == environment["CANDOR_DATABASE_URL"]
+    assert environment["CANDOR_VAR_DIR"].startswith(str(tmp_path)) and environment["CANDOR_SECRET_KEY"]
 
 
 # ---- the command -------------------------------------------------------------------------------
