@@ -45,6 +45,10 @@ class Launch:
     cors_origins: List[str] = field(default_factory=list)
     # Where the servers' output goes: a folder for log files, or None for this terminal.
     log_dir: Optional[Path] = None
+    # Rasa's endpoints and channels: Candor's own unless a caller (`candor bench --baseline`, which
+    # runs the same model with Rasa's stock stores and channels) gives files of its own.
+    endpoints: Path = ENDPOINTS
+    credentials: Path = CREDENTIALS
 
     @property
     def rasa_url(self) -> str:
@@ -89,8 +93,8 @@ class Servers:
                     [
                         "run",
                         "--model", str(launch.model),
-                        "--endpoints", str(ENDPOINTS),
-                        "--credentials", str(CREDENTIALS),
+                        "--endpoints", str(launch.endpoints),
+                        "--credentials", str(launch.credentials),
                         "--interface", launch.host,
                         "--port", str(launch.rasa_port),
                         "--enable-api",

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from bot.audit.report_data import AuditEntry, DayCount, ReportData
 from bot.audit.report_charts import Chart, bar_chart, daily_chart
+from bot.audit.report_bench import BenchSection
 from bot.audit.report_fairness import FairnessSection
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,11 +39,13 @@ class AppendixDay:
         return f"day-{self.day.isoformat()}"
 
 
-def render_html(data: ReportData, fairness: Optional[FairnessSection] = None) -> str:
-    """The whole report, as text ready to write to a file; `fairness` is what `candor eval-fairness` measured."""
+def render_html(data: ReportData, fairness: Optional[FairnessSection] = None, bench: Optional[BenchSection] = None) -> str:
+    """The whole report, as text ready to write to a file; `fairness` is what `candor eval-fairness`
+    measured, `bench` what `candor bench` did."""
     return _environment().get_template(TEMPLATE).render(
         data=data,
         fairness=fairness or FairnessSection(source=None),
+        bench=bench or BenchSection(),
         charts=charts_of(data),
         appendix=appendix_days(data.entries),
         active_days=[day for day in data.per_day if day.turns],
@@ -107,6 +110,7 @@ def _environment() -> Environment:
         day=_day,
         short_hash=lambda value: value[:SHORT_HASH],
         confidence=lambda value: "—" if value is None else f"{value:.2f}",
+        times=lambda value: "—" if value is None else f"{value:.2f}×",
     )
     return environment
 

@@ -12,6 +12,7 @@ from typing import List, Optional
 
 from bot.cli import (
     audit,
+    bench,
     bench_inputs,
     bench_voice,
     data_rights,
@@ -36,6 +37,7 @@ from bot.cli.errors import CommandError
 COMMANDS = (
     train, serve, validate, test_conversations, database, handoffs, data_rights, eval_nlu, eval_distress,
     eval_fairness, redact, over_redaction, audit, review, report, policy, lint_responses, bench_voice, bench_inputs,
+    bench,
 )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from bot import settings
+from bot.audit.report_bench import bench_section
 from bot.audit.report_counts import gather
 from bot.audit.report_data import Period
 from bot.audit.report_fairness import FairnessFileError, FairnessSection, latest_document, read_figures
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot read the audit trail from {_shown(url)}: {_first_line(error)}") from None
     except SQLAlchemyError as error:
         raise CommandError(f"cannot read the audit trail from {_shown(url)}: {_first_line(error)}") from None
-    html = render_html(data, fairness)
+    html = render_html(data, fairness, bench_section(settings.VAR_DIR))
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as error:
