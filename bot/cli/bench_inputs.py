@@ -17,7 +17,7 @@ import statistics
 import time
 from typing import TYPE_CHECKING, Callable, Dict, List, Tuple
 
-from bot.cli.eval_distress import trained_detector
+from bot.cli.distress_detector import trained_detector
 
 if TYPE_CHECKING:
     from bot.components.distress import DistressDetector

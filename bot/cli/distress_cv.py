@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Sequence, Tuple
 
+from bot.cli.distress_detector import detector_config
 from bot.cli.errors import CommandError
 from bot.cli.eval_distress import (
     ASK_TIER,
@@ -31,7 +32,6 @@ from bot.cli.eval_distress import (
     SELF_HARM,
     DistressReport,
     Prediction,
-    detector_config,
     nearest_rank_percentile,
     score,
 )
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
 def labelled_examples() -> List[Labelled]:
     """The distress training messages (grouped by file) and the NLU examples as ordinary requests."""
-    from bot.cli.eval_distress import nlu_training_data
+    from bot.cli.distress_detector import nlu_training_data
     from bot.components.distress_data import TrainingDataError, read_training_examples
 
     config = detector_config()

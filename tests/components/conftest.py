@@ -10,8 +10,8 @@ import pytest
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 
-from bot.cli.eval_distress import detector_config as project_detector_config
-from bot.cli.eval_distress import trained_detector
+from bot.cli.distress_detector import detector_config as project_detector_config
+from bot.cli.distress_detector import trained_detector
 from bot.components.distress import DistressDetector
 
 

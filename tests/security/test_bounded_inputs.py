@@ -69,7 +69,7 @@ def record_spacy_tokenizer(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> Re
 
 @pytest.fixture(scope="module")
 def detector() -> DistressDetector:
-    from bot.cli.eval_distress import trained_detector
+    from bot.cli.distress_detector import trained_detector
 
     return trained_detector()
 
