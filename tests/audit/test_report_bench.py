@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Dict
 
-import pytest
-
 from bot.audit.report_bench import BenchSection, bench_section, latest_bench
-from bot.audit.report_counts import gather
-from bot.audit.report_data import Period, ReportData
+from bot.audit.report_data import ReportData
 from bot.audit.report_html import render_html
-from bot.store.database import create_schema, make_engine, open_session
+from tests.audit.files import write
 
 
 def figures(p50: float) -> Dict[str, float]:
@@ -32,20 +27,6 @@ def bench_document(started_at: str = "2026-12-07T19:00:00+00:00", workload: str 
             "all": {"per_second": 1.0, "p50": 2.0, "p95": 2.0, "p99": 2.0},
         },
     }
-
-
-def write(path: Path, document: object) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def empty_report(tmp_path: Path) -> ReportData:
-    engine = make_engine(f"sqlite:///{tmp_path / 'candor.db'}")
-    create_schema(engine)
-    with open_session(engine) as session:
-        return gather(session, Period(date(2026, 12, 1), date(2026, 12, 6)), datetime(2026, 12, 7, tzinfo=timezone.utc))
 
 
 def section_of(html: str) -> str:

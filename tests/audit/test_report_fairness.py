@@ -4,15 +4,14 @@ which model they describe, and never blocking the rest of the report."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, List
 
 import pytest
 
 from bot import settings
-from bot.audit.report_counts import gather
-from bot.audit.report_data import Period, ReportData
+from bot.audit.report_data import ReportData
 from bot.audit.report_fairness import (
     FairnessFigures,
     FairnessFileError,
@@ -25,7 +24,8 @@ from bot.audit.report_fairness import (
 )
 from bot.audit.report_html import render_html
 from bot.cli import main
-from bot.store.database import create_schema, make_engine, open_session
+from bot.store.database import create_schema, make_engine
+from tests.audit.files import write
 
 MODEL = "candor-0123456789abcdef.tar.gz"
 
@@ -40,20 +40,6 @@ def figures(measured_at: datetime = datetime(2026, 12, 6, 21, 30, tzinfo=timezon
         writing=(WritingGroup("standard", 30, 29, 0), WritingGroup("scottish", 30, scottish_understood, 2)),
         names=(NameGroup("english", 16, 320, 320, 96, 90, 88), NameGroup("vietnamese", 16, 320, 288, 96, 90, 85)),
     )
-
-
-def write(path: Path, document: object) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def empty_report(tmp_path: Path) -> ReportData:
-    engine = make_engine(f"sqlite:///{tmp_path / 'candor.db'}")
-    create_schema(engine)
-    with open_session(engine) as session:
-        return gather(session, Period(date(2026, 12, 1), date(2026, 12, 6)), datetime(2026, 12, 7, tzinfo=timezone.utc))
 
 
 def fairness_section(html: str) -> str:
