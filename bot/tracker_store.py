@@ -42,7 +42,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable, Dict, Generator, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Generator, Iterator, List, Optional, Sequence, Tuple
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
@@ -61,7 +61,15 @@ from bot.ownership import forget_conversation
 from bot.policy import current_policy
 from bot.privacy.live_values import LiveValue, LiveValues
 from bot.privacy.redaction import Redactor, default_redactor
-from bot.privacy.stored_text import REDACTION_FAILED, Conversation, KnownValues, SlotTypes, StoredText, shop_details
+from bot.privacy.stored_text import (
+    REDACTION_FAILED,
+    Conversation,
+    KnownValues,
+    SlotTypes,
+    StoredText,
+    own_words,
+    shop_details,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +123,8 @@ class CandorTrackerStore(SQLTrackerStore):
         )
         # SQLAlchemy puts a failed statement's parameters (what customers typed) in its errors.
         self.engine.hide_parameters = True
+        self._own_words_of: Optional[Domain] = None
+        self._own_words_found: FrozenSet[str] = frozenset()
 
     @contextlib.contextmanager
     def session_scope(self) -> Generator[Session, None, None]:
@@ -149,7 +159,7 @@ class CandorTrackerStore(SQLTrackerStore):
         watch = _WATCH.get()
         if watch is not None and watch.failure:
             return
-        token = _SAVING.set(_Saving(Conversation.of(tracker, self.slot_types, self.domain)))
+        token = _SAVING.set(_Saving(Conversation.of(tracker, self.slot_types, self.domain, self._own_words())))
         try:
             with self.session_scope() as session:
                 unsaved = list(super()._additional_events(session, tracker))
@@ -166,6 +176,12 @@ class CandorTrackerStore(SQLTrackerStore):
             _failed("store", tracker.sender_id, error)
         finally:
             _SAVING.reset(token)
+
+    def _own_words(self) -> FrozenSet[str]:
+        """`own_words` of the domain in use, found again only when Rasa gives the store another domain."""
+        if self._own_words_of is not self.domain:
+            self._own_words_of, self._own_words_found = self.domain, own_words(self.domain, current_policy())
+        return self._own_words_found
 
     async def erase(self, conversation_id: str) -> int:
         """Delete every stored event of a conversation, forget its live values and unlock it (its
@@ -207,6 +223,8 @@ class CandorTrackerStore(SQLTrackerStore):
         def redact(field: str, text: str) -> str:
             if field in whole:
                 return whole[field]
+            if text in conversation.own_words:
+                return text
             if text not in memo:
                 try:
                     memo[text], found = self.stored_text.redact_and_find(text, saving.known, keep_shop_details)
