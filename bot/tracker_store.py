@@ -42,7 +42,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable, Dict, FrozenSet, Generator, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Generator, Iterator, List, Optional, Sequence, Tuple
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
@@ -62,13 +62,7 @@ from bot.policy import current_policy
 from bot.privacy.live_values import LiveValue, LiveValues
 from bot.privacy.redaction import Redactor, default_redactor
 from bot.privacy.stored_text import (
-    REDACTION_FAILED,
-    Conversation,
-    KnownValues,
-    SlotTypes,
-    StoredText,
-    own_words,
-    shop_details,
+    REDACTION_FAILED, Conversation, KnownValues, SlotTypes, StoredText, own_words, redacted_event_data, shop_details,
 )
 
 logger = logging.getLogger(__name__)
@@ -76,24 +70,8 @@ logger = logging.getLogger(__name__)
 # What can go wrong while a conversation is read or written: the database, or a value it refuses.
 STORAGE_ERRORS = (SQLAlchemyError, ValueError, OSError)
 
-# Fields of a serialised event that record the conversation's structure, never what anyone said.
-# Everything else is redacted, so a field Rasa adds in a later version is redacted by default.
 # What is stored in place of a message the distress detector took over (`withheld_if_taken_over`).
 WITHHELD_MESSAGE = "<DISTRESS_MESSAGE>"
-STRUCTURAL_FIELDS = frozenset(
-    {
-        "event", "timestamp", "name", "policy", "confidence", "input_channel", "message_id",
-        "use_text_for_featurization", "hide_rule_turn", "is_interrupted", "intent", "date_time",
-        "kill_on_user_msg",
-    }
-)
-STRUCTURAL_PARSE_DATA_FIELDS = frozenset({"intent", "intent_ranking", "response_selector", "message_id", "distress"})
-STRUCTURAL_ENTITY_FIELDS = frozenset(
-    {
-        "entity", "start", "end", "extractor", "processors", "role", "group",
-        "confidence_entity", "confidence_role", "confidence_group",
-    }
-)
 
 
 class CandorTrackerStore(SQLTrackerStore):
@@ -349,42 +327,6 @@ def _failed(what: str, conversation_id: str, error: BaseException) -> None:
     watch = _WATCH.get()
     if watch is not None and watch.failure is None:
         watch.failure = f"could not {what} the conversation"
-
-
-def redacted_event_data(data: Dict[str, Any], redact: Callable[[str, str], str]) -> Dict[str, Any]:
-    """A serialised event (`Event.as_dict()`) with everything but its structure redacted.
-
-    `redact(field, text)` gives each text's stored form; `field` is the top-level field it is in
-    ("text", "parse_data", "value", "metadata"...), so a whole field can be stored one way.
-    """
-
-    def strings(value: Any, field: str) -> Any:
-        if isinstance(value, str):
-            return redact(field, value)
-        if isinstance(value, dict):
-            return {key: strings(item, field) for key, item in value.items()}
-        if isinstance(value, (list, tuple)):
-            return type(value)(strings(item, field) for item in value)
-        return value  # numbers, booleans and None say nothing about anyone
-
-    def fields(values: Dict[str, Any], structural: frozenset, field: Optional[str]) -> Dict[str, Any]:
-        copy: Dict[str, Any] = {}
-        for key, value in values.items():
-            where = field or key
-            if key in structural:
-                copy[key] = value
-            elif key == "parse_data" and isinstance(value, dict):
-                copy[key] = fields(value, STRUCTURAL_PARSE_DATA_FIELDS, where)
-            elif key == "entities" and isinstance(value, list):
-                copy[key] = [
-                    fields(entity, STRUCTURAL_ENTITY_FIELDS, where) if isinstance(entity, dict) else strings(entity, where)
-                    for entity in value
-                ]
-            else:
-                copy[key] = strings(value, where)
-        return copy
-
-    return fields(data, STRUCTURAL_FIELDS, None)
 
 
 def withheld_if_taken_over(data: Dict[str, Any]) -> Dict[str, Any]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import regex as re
 from presidio_analyzer import RecognizerResult
@@ -52,6 +52,23 @@ logger = logging.getLogger(__name__)
 REDACTION_FAILED = "<REDACTION_FAILED>"
 # A slot value shorter than this ("no", "1") is replaced where the slot is stored, never elsewhere.
 MIN_KNOWN_VALUE_CHARS = 4
+
+# Fields of a serialised event that record the conversation's structure, never what anyone said.
+# Everything else is redacted, so a field Rasa adds in a later version is redacted by default.
+STRUCTURAL_FIELDS = frozenset(
+    {
+        "event", "timestamp", "name", "policy", "confidence", "input_channel", "message_id",
+        "use_text_for_featurization", "hide_rule_turn", "is_interrupted", "intent", "date_time",
+        "kill_on_user_msg",
+    }
+)
+STRUCTURAL_PARSE_DATA_FIELDS = frozenset({"intent", "intent_ranking", "response_selector", "message_id", "distress"})
+STRUCTURAL_ENTITY_FIELDS = frozenset(
+    {
+        "entity", "start", "end", "extractor", "processors", "role", "group",
+        "confidence_entity", "confidence_role", "confidence_group",
+    }
+)
 
 
 def placeholder(kind: str) -> str:
@@ -248,6 +265,42 @@ def find_shop_details(redactor: Redactor, policy: Policy) -> Tuple[str, ...]:
     lines = {line.strip(" -") for text in said_as_written for line in text.splitlines()}
     found |= {line for line in lines if " " in line.strip()}
     return tuple(sorted(detail for detail in found if detail.strip()))
+
+
+def redacted_event_data(data: Dict[str, Any], redact: Callable[[str, str], str]) -> Dict[str, Any]:
+    """A serialised event (`Event.as_dict()`) with everything but its structure redacted.
+
+    `redact(field, text)` gives each text's stored form; `field` is the top-level field it is in
+    ("text", "parse_data", "value", "metadata"...), so a whole field can be stored one way.
+    """
+
+    def strings(value: Any, field: str) -> Any:
+        if isinstance(value, str):
+            return redact(field, value)
+        if isinstance(value, dict):
+            return {key: strings(item, field) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(strings(item, field) for item in value)
+        return value  # numbers, booleans and None say nothing about anyone
+
+    def fields(values: Dict[str, Any], structural: frozenset, field: Optional[str]) -> Dict[str, Any]:
+        copy: Dict[str, Any] = {}
+        for key, value in values.items():
+            where = field or key
+            if key in structural:
+                copy[key] = value
+            elif key == "parse_data" and isinstance(value, dict):
+                copy[key] = fields(value, STRUCTURAL_PARSE_DATA_FIELDS, where)
+            elif key == "entities" and isinstance(value, list):
+                copy[key] = [
+                    fields(entity, STRUCTURAL_ENTITY_FIELDS, where) if isinstance(entity, dict) else strings(entity, where)
+                    for entity in value
+                ]
+            else:
+                copy[key] = strings(value, where)
+        return copy
+
+    return fields(data, STRUCTURAL_FIELDS, None)
 
 
 def own_words(domain: Optional[Domain], policy: Optional[Policy] = None) -> FrozenSet[str]:
