@@ -1,7 +1,7 @@
 """The text the tracker store writes: the recognizers' redaction, and what only the conversation knows.
 
 The recognizers see one text at a time. The tracker store sees the conversation, so it knows
-three things they cannot:
+four things they cannot:
 
 - **Which question a message answers.** After "What's the new delivery address?" the answer is
   an address whatever it looks like ("ty gwyn, lowmarsh"), so it is stored as "<STREET_ADDRESS>",
