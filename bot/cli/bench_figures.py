@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from bot.cli.eval_distress import nearest_rank_percentile
+from bot.cli.percentiles import nearest_rank_percentile
 
 ALL = "all"
 PERCENTS = (50, 95, 99)

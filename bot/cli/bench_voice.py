@@ -26,7 +26,7 @@ from typing import Dict, List, Sequence, Tuple
 
 from accessibility.speech.transcription import spoken_words
 from bot.cli.errors import CommandError
-from bot.cli.eval_distress import nearest_rank_percentile
+from bot.cli.percentiles import nearest_rank_percentile
 from bot.settings import PROJECT_ROOT
 
 PHRASES = PROJECT_ROOT / "accessibility" / "speech" / "bench_phrases.txt"

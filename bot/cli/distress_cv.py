@@ -32,9 +32,9 @@ from bot.cli.eval_distress import (
     SELF_HARM,
     DistressReport,
     Prediction,
-    nearest_rank_percentile,
     score,
 )
+from bot.cli.percentiles import nearest_rank_percentile
 from bot.policy import current_policy
 from bot.policy_sections import DISTRESS_CATEGORIES
 

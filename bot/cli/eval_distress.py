@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequenc
 
 from bot.cli.csvfiles import read_csv_rows
 from bot.cli.errors import CommandError
+from bot.cli.percentiles import nearest_rank_percentile
 from bot.policy_sections import DISTRESS_CATEGORIES
 
 # The designs `bot.components.distress_designs` knows (not imported here: it pulls in spaCy).
@@ -330,9 +330,3 @@ def _ratio(part: int, whole: int) -> Optional[float]:
 
 def _figure(value: Optional[float]) -> str:
     return f"{value:.3f}" if value is not None else "-"
-
-
-def nearest_rank_percentile(values: Sequence[float], percent: float) -> float:
-    """The nearest-rank percentile: the smallest value at least `percent`% of values do not exceed."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
