@@ -19,8 +19,8 @@ four things they cannot:
   one of them is kept: a customer's number that merely contains a helpline's digits is still
   replaced.
 - **Which texts are the assistant's own.** Most of the strings in a turn's events are what the
-  assistant is made of: the model's id in every event's metadata, the names of intents, actions
-  and responses, a response said word for word, a button. Nobody's data can be in them, so they
+  assistant is made of: the model's id in every event's metadata, the ids of messages, the names
+  of intents, actions and responses, a response said word for word, a button. Nobody's data can be in them, so they
   are stored as they are without being read (`own_words`). Reading them was most of the cost of a
   save (issue 19: two of every three texts read, when it was measured).
 """
@@ -112,8 +112,10 @@ class Conversation:
     def of(
         cls, tracker: DialogueStateTracker, slot_types: SlotTypes, domain: Optional[Domain], words: FrozenSet[str] = frozenset()
     ) -> "Conversation":
-        """The conversation `tracker` holds; `words` are the domain's `own_words`, to which the
-        model and assistant ids Rasa stamps on every event are added."""
+        """The conversation `tracker` holds; `words` are the domain's `own_words`, to which are
+        added the model and assistant ids Rasa stamps on every event and the ids of the customer's
+        messages (stored as they are in the messages themselves; an answer that quotes one, such
+        as the review flag on "that's wrong", must still point at it)."""
         slots = domain.slots if domain else []
         free_text = {slot.name for slot in slots if any(mapping.get("type") == "from_text" for mapping in slot.mappings)}
         events = list(tracker.events)
@@ -124,6 +126,7 @@ class Conversation:
                 answer_types[id(events[position])] = kind
         values = {name: slot.value for name, slot in tracker.slots.items()}
         stamps = {stamp for stamp in (tracker.model_id, tracker.assistant_id) if stamp}
+        stamps |= {event.message_id for event in events if isinstance(event, UserUttered) and event.message_id}
         return cls(
             tracker.sender_id,
             slot_types,

@@ -24,6 +24,7 @@ from tests.privacy.conftest import TTL
 from tests.privacy.test_tracker_store import EMAIL, NEW_ADDRESS, stored_rows
 
 MODEL_ID = "5f0c1d2e3a4b"
+MESSAGE_ID = "a633dc1ba5c04e18a5650ca2fbbd38bb"  # Rasa's, as the channel sets it
 GREETING = "Hi! What can I help you with today?"
 
 DOMAIN = Domain.from_dict(
@@ -62,7 +63,9 @@ def a_turn(customer_says: str, bot_says: str, metadata: dict) -> DialogueStateTr
     tracker.assistant_id = "candor"
     for event in [
         ActionExecuted("action_listen"),
-        UserUttered(customer_says, intent={"name": "change_shipping_address", "confidence": 0.9}, metadata=metadata),
+        UserUttered(
+            customer_says, intent={"name": "change_shipping_address", "confidence": 0.9}, metadata=metadata, message_id=MESSAGE_ID
+        ),
         ActionExecuted("utter_greet"),
         BotUttered(bot_says, data={"buttons": [{"title": "Talk to a person", "payload": "/contact_human_agent"}]},
                    metadata={"utter_action": "utter_greet"}),
@@ -101,6 +104,17 @@ def test_the_assistants_own_words_are_stored_without_being_read(sqlite_url: str,
     assert reading.read == [f"my email is {EMAIL}"], "only the customer's words are read"
     assert GREETING in stored and MODEL_ID in stored and "Talk to a person" in stored
     assert EMAIL not in stored
+
+
+def test_an_answer_quoting_a_customers_message_id_keeps_it_as_it_is(sqlite_url: str, redactor: Redactor) -> None:
+    """The review flag on "that's wrong" names the message it is about; a model may read an id as a name."""
+    tracker = a_turn("hello", GREETING, {})
+    tracker.update(BotUttered("Thanks, a person will check it.", metadata={"review": {"flagged_message_id": MESSAGE_ID}}))
+
+    reading = saved(sqlite_url, redactor, tracker)
+
+    assert MESSAGE_ID not in reading.read
+    assert MESSAGE_ID in json.dumps(stored_rows(sqlite_url, "ada"))
 
 
 def test_an_assistants_message_with_a_customers_value_is_still_read(sqlite_url: str, redactor: Redactor) -> None:
