@@ -49,6 +49,9 @@ class Launch:
     # runs the same model with Rasa's stock stores and channels) gives files of its own.
     endpoints: Path = ENDPOINTS
     credentials: Path = CREDENTIALS
+    # The module that runs the Rasa server: Candor's (bot/rasa_server.py: Rasa with the action
+    # server's answers checked by a validator built once), or stock "rasa" for the baseline.
+    rasa_module: str = "bot.rasa_server"
 
     @property
     def rasa_url(self) -> str:
@@ -86,10 +89,11 @@ class Servers:
                     f"port {port} for the {name} is already in use (is `make run` already running?)"
                 )
         try:
-            self._spawn("actions", ["run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)])
+            self._spawn("actions", "rasa", ["run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)])
             if self.with_rasa:
                 self._spawn(
                     "rasa",
+                    launch.rasa_module,
                     [
                         "run",
                         "--model", str(launch.model),
@@ -135,7 +139,7 @@ class Servers:
             log.close()
         self._logs.clear()
 
-    def _spawn(self, name: str, rasa_arguments: List[str]) -> None:
+    def _spawn(self, name: str, module: str, rasa_arguments: List[str]) -> None:
         # rasa-sdk binds to all interfaces unless told otherwise; the action server trusts what it
         # is sent, so it must only be reachable from the Rasa server on this machine.
         # The Rasa server's request guard checks the API token itself, in constant time.
@@ -147,7 +151,7 @@ class Servers:
             output = open(self.launch.log_dir / f"{name}.log", "wb")
             self._logs.append(output)
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "rasa", *rasa_arguments],
+            [sys.executable, "-m", module, *rasa_arguments],
             cwd=PROJECT_ROOT,
             env=environment,
             stdout=output,

@@ -115,7 +115,7 @@ def run_shell(args: argparse.Namespace) -> int:
     try:
         with Servers(launch, with_rasa=False):
             shell = subprocess.Popen(
-                [sys.executable, "-m", "rasa", "shell", "--model", str(launch.model),
+                [sys.executable, "-m", launch.rasa_module, "shell", "--model", str(launch.model),
                  "--endpoints", str(ENDPOINTS), "--credentials", str(CREDENTIALS)],
                 cwd=settings.PROJECT_ROOT,
             )

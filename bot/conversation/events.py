@@ -17,7 +17,7 @@ list, so `events[position]` there is the very `Event` it came from.
 from __future__ import annotations
 
 from itertools import takewhile
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
 
 from bot.conversation.names import REQUESTED_SLOT
 
@@ -70,6 +70,11 @@ def message_id_of(message: SerialisedEvent) -> Optional[str]:
 def customer_messages(events: Iterable[SerialisedEvent]) -> List[SerialisedEvent]:
     """Everything the customer wrote, in order."""
     return [event for event in events if is_customer_message(event)]
+
+
+def message_ids(events: Iterable[SerialisedEvent]) -> FrozenSet[str]:
+    """The ids of the customer's messages (an answer that quotes one must still point at it)."""
+    return frozenset(filter(None, map(message_id_of, customer_messages(events))))
 
 
 def messages(events: Iterable[SerialisedEvent]) -> List[SerialisedEvent]:

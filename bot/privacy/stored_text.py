@@ -40,7 +40,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.conversation.events import answered_slots
+from bot.conversation.events import answered_slots, message_ids
 from bot.conversation.names import REQUESTED_SLOT
 from bot.policy import Policy, current_policy
 from bot.policy_sections import Redaction
@@ -119,14 +119,15 @@ class Conversation:
         slots = domain.slots if domain else []
         free_text = {slot.name for slot in slots if any(mapping.get("type") == "from_text" for mapping in slot.mappings)}
         events = list(tracker.events)
+        serialised = [event.as_dict() for event in events]
         answer_types = {}
-        for position, slot in answered_slots([event.as_dict() for event in events]).items():
+        for position, slot in answered_slots(serialised).items():
             kind = slot_types.of_answer(slot, slot in free_text)
             if kind is not None:
                 answer_types[id(events[position])] = kind
         values = {name: slot.value for name, slot in tracker.slots.items()}
         stamps = {stamp for stamp in (tracker.model_id, tracker.assistant_id) if stamp}
-        stamps |= {event.message_id for event in events if isinstance(event, UserUttered) and event.message_id}
+        stamps |= message_ids(serialised)
         return cls(
             tracker.sender_id,
             slot_types,

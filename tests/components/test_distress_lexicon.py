@@ -32,6 +32,24 @@ def test_an_idiom_hides_its_words_from_the_classifier() -> None:
     assert {doc[i].text for i in reading.ignored} == {"died", "laughing"}
 
 
+@pytest.mark.parametrize("text", ["the headphones died after two days", "my phone's dead, I'll ring later", "the kettle just died on me"])
+def test_a_device_that_died_is_a_figure_of_speech(text: str) -> None:
+    doc = NLP.make_doc(text)
+
+    reading = LEXICON.read(doc)
+
+    assert {"died", "dead"} & {doc[i].text for i in reading.ignored}
+
+
+def test_a_person_who_died_is_not_a_device() -> None:
+    doc = NLP.make_doc("my dad died last week")
+
+    reading = LEXICON.read(doc)
+
+    assert set(reading.scores) == {"bereavement"}
+    assert not reading.ignored
+
+
 def test_a_denied_phrase_does_not_count_and_is_hidden_too() -> None:
     doc = NLP.make_doc("I'm not suicidal, just cross")
 

@@ -18,6 +18,7 @@ from bot.conversation.events import (
     latest_form_activation,
     latest_slot_events,
     message_id_of,
+    message_ids,
     messages,
     slot_value,
     value_last_set,
@@ -55,6 +56,12 @@ def test_only_what_the_customer_wrote_counts_as_their_messages() -> None:
     events = [*session_start(), user("greet", 0.9, message_id="a"), bot("utter_greet"), listen(), user("thank", 0.9, message_id="b")]
 
     assert [message_id_of(message) for message in customer_messages(events)] == ["a", "b"]
+
+
+def test_the_ids_of_the_customers_messages_are_theirs_alone() -> None:
+    events = [*session_start(), user("greet", 0.9, message_id="a"), bot("utter_greet"), user("thank", 0.9, message_id="b"), user("deny", 0.9, message_id="")]
+
+    assert message_ids(events) == {"a", "b"}
 
 
 def test_what_was_said_is_the_customers_and_the_assistants_messages_in_order() -> None:
