@@ -25,6 +25,9 @@ CREDENTIALS = PROJECT_ROOT / "bot" / "credentials.yml"
 # endpoints.yml points the Rasa server at the action server on this port.
 ACTIONS_PORT = 5055
 RASA_PORT = 5005
+# `python -m bot.rasa_server` is Rasa's own command line with the action server's answers checked
+# by a validator built once (bot/rasa_server.py); the action server is rasa-sdk's, through `rasa`.
+RASA_SERVER = "bot.rasa_server"
 
 
 class LaunchError(RuntimeError):
@@ -49,9 +52,6 @@ class Launch:
     # runs the same model with Rasa's stock stores and channels) gives files of its own.
     endpoints: Path = ENDPOINTS
     credentials: Path = CREDENTIALS
-    # The module that runs the Rasa server: Candor's (bot/rasa_server.py: Rasa with the action
-    # server's answers checked by a validator built once), or stock "rasa" for the baseline.
-    rasa_module: str = "bot.rasa_server"
 
     @property
     def rasa_url(self) -> str:
@@ -93,7 +93,7 @@ class Servers:
             if self.with_rasa:
                 self._spawn(
                     "rasa",
-                    launch.rasa_module,
+                    RASA_SERVER,
                     [
                         "run",
                         "--model", str(launch.model),

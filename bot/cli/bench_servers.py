@@ -4,13 +4,15 @@
   accessible NLG, Candor's lock store) and `bot/credentials.yml` with the request guard's
   per-client limits raised, because every simulated customer comes from the same address.
 * **baseline**: the same model and domain, and the same action server, with Rasa's stock parts:
-  `SQLTrackerStore` on SQLite, no event broker, Rasa's templated NLG, Rasa's own REST channel,
-  stock `rasa run` (whose check of every action server answer builds its validator each time:
-  `bot/rasa_server.py`) and nothing else. The explanations ("why?") are composed of `utter_part_*` responses that only
-  Candor's NLG joins (stock NLG sends the last line alone), and the screen-reader wording is
-  Candor's NLG too (plain language is a conditional variant, which stock NLG picks as well), so for
-  the `why` and `mode` kinds the baseline does less work than Candor: read those ratios as an
-  upper bound of the layers' cost.
+  `SQLTrackerStore` on SQLite, no event broker, Rasa's templated NLG, Rasa's own REST channel
+  and nothing else. Both run Rasa through `bot/rasa_server.py`: its validator built once is not an
+  ethical layer, and stock `rasa run`, which builds one for every action server answer, costs more
+  than all of Candor's layers put together (README, "Measuring cost"), so it would hide them.
+  The explanations ("why?") are composed of `utter_part_*` responses that only Candor's NLG joins
+  (stock NLG sends the last line alone), and the screen-reader wording is Candor's NLG too
+  (plain language is a conditional variant, which stock NLG picks as well), so for the `why` and
+  `mode` kinds the baseline does less work than Candor: read those ratios as an upper bound of
+  the layers' cost.
 
 Each configuration gets fresh databases seeded from `data/seed`, a secret key of its own and a
 `CANDOR_VAR_DIR` inside the folder, so the shop's own `var/` is never read or written.
@@ -42,13 +44,11 @@ class Configuration:
     endpoints: Path
     credentials: Path
     environment: Dict[str, str]
-    rasa_module: str = Launch.rasa_module
 
     def launch(self, model: Path, folder: Path) -> Launch:
         return Launch(
             model=model, api_token=secrets.token_urlsafe(24), environment=self.environment,
             log_dir=folder / self.name / "logs", endpoints=self.endpoints, credentials=self.credentials,
-            rasa_module=self.rasa_module,
         )
 
 
@@ -74,7 +74,7 @@ def baseline_configuration(folder: Path) -> Configuration:
     endpoints_file, credentials_file = home / "endpoints.yml", home / "credentials.yml"
     endpoints_file.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
     credentials_file.write_text(yaml.safe_dump({"rest": None}), encoding="utf-8")
-    return Configuration(BASELINE, endpoints_file, credentials_file, _environment(home), rasa_module="rasa")
+    return Configuration(BASELINE, endpoints_file, credentials_file, _environment(home))
 
 
 def _home(folder: Path, name: str) -> Path:

@@ -12,7 +12,7 @@ from typing import List, NoReturn
 
 from bot import model, settings
 from bot.cli.errors import CommandError
-from bot.launcher import CREDENTIALS, ENDPOINTS, Launch, LaunchError, Servers
+from bot.launcher import CREDENTIALS, ENDPOINTS, RASA_SERVER, Launch, LaunchError, Servers
 from bot.store.seed import init_database
 
 TOKEN_FILE = settings.VAR_DIR / "api-token"
@@ -115,7 +115,7 @@ def run_shell(args: argparse.Namespace) -> int:
     try:
         with Servers(launch, with_rasa=False):
             shell = subprocess.Popen(
-                [sys.executable, "-m", launch.rasa_module, "shell", "--model", str(launch.model),
+                [sys.executable, "-m", RASA_SERVER, "shell", "--model", str(launch.model),
                  "--endpoints", str(ENDPOINTS), "--credentials", str(CREDENTIALS)],
                 cwd=settings.PROJECT_ROOT,
             )

@@ -10,6 +10,7 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
 from bot import rasa_server
+from bot.launcher import RASA_SERVER
 
 ACTION = RemoteAction("action_track_order", None)
 
@@ -73,3 +74,7 @@ def verdict(check: Any, answer: Dict[str, Any]) -> bool:
         return check(ACTION, answer)
     except ValidationError:
         return False
+
+
+def test_candor_starts_its_rasa_server_through_it() -> None:
+    assert RASA_SERVER == rasa_server.__name__
