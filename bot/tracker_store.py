@@ -147,13 +147,21 @@ class CandorTrackerStore(SQLTrackerStore):
             # Redaction is the costly part of a save (a model reads every text). It runs in a
             # worker thread, so one customer's long message does not hold up everyone else's turn;
             # Rasa's save below then writes and publishes the copies made here.
-            await asyncio.to_thread(lambda: [self.redacted(event) for event in unsaved])
+            await asyncio.to_thread(self._redact_all, unsaved)
             await super().save(tracker)
             self._remember_live_values(tracker, unsaved)
         except STORAGE_ERRORS as error:
             _failed("store", tracker.sender_id, error)
         finally:
             _SAVING.reset(token)
+
+    def _redact_all(self, events: List[Event]) -> None:
+        """Each new event's redacted copy, the named-entity model reading all their texts together."""
+        conversation = (_SAVING.get() or _Saving()).conversation
+        texts = [text for event in events for text in conversation.texts_to_read(event)]
+        with self.redactor.reading_together(texts):
+            for event in events:
+                self.redacted(event)
 
     def _own_words(self) -> FrozenSet[str]:
         """`own_words` of the domain in use, found again only when Rasa gives the store another domain."""

@@ -32,14 +32,17 @@ import os
 # would fetch the public suffix list from the internet. Empty means its bundled snapshot.
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
+import contextlib  # noqa: E402
 import functools  # noqa: E402
+import logging  # noqa: E402
 import re  # noqa: E402
+from contextvars import ContextVar  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple  # noqa: E402
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple  # noqa: E402
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult  # noqa: E402
-from presidio_analyzer.nlp_engine import NlpEngineProvider  # noqa: E402
+from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider  # noqa: E402
 from presidio_analyzer.predefined_recognizers import (  # noqa: E402
     IbanRecognizer,
     IpRecognizer,
@@ -58,6 +61,8 @@ from bot.privacy.ner.generator import LABELS as NER_LABELS  # noqa: E402
 from bot.privacy.not_personal_data import everyday_words, found_by_the_model, not_personal_data  # noqa: E402
 from bot.privacy.recognizers import candor_recognizers  # noqa: E402
 
+logger = logging.getLogger(__name__)
+
 LANGUAGE = "en"
 # Text without a letter or a digit cannot name anyone; skipping it saves a Presidio call.
 _MAY_HOLD_PERSONAL_DATA = re.compile(r"[^\W_]")
@@ -67,6 +72,8 @@ PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*>")
 # analysed with up to `context_chars` of the text on either side, so personal data that crosses a
 # cut is seen whole by one of the two pieces, with the words before it that raise its score.
 DEFAULT_BOUNDS = TextBounds(max_piece_chars=500, max_run_chars=64, context_chars=50)
+# Texts the named-entity model has read ahead, together (`Redactor.reading_together`).
+_READ_AHEAD: ContextVar[Mapping[str, NlpArtifacts]] = ContextVar("candor_read_ahead", default={})
 
 
 @dataclass(frozen=True)
@@ -117,12 +124,36 @@ class Redactor:
             return self._replace(text, self._analyze(text))
         return self._redact_in_pieces(text)
 
+    @contextlib.contextmanager
+    def reading_together(self, texts: Iterable[str]) -> Iterator[None]:
+        """Within the block, `redact` finds `texts` already read by the named-entity model.
+
+        spaCy reads a batch of short texts about three times faster per text than one at a time,
+        and one save of a conversation redacts five or six. What is found is the same either way.
+        """
+        ahead = list(dict.fromkeys(text for text in texts if self._read_whole(text)))
+        try:
+            read = dict(self.analyzer.nlp_engine.process_batch(ahead, LANGUAGE, batch_size=max(len(ahead), 1)))
+        except Exception as error:  # noqa: BLE001 - each text is then read alone, and fails closed alone
+            logger.warning("Could not read %d text(s) together (%s); reading each alone.", len(ahead), type(error).__name__)
+            read = {}
+        token = _READ_AHEAD.set(read)
+        try:
+            yield
+        finally:
+            _READ_AHEAD.reset(token)
+
+    def _read_whole(self, text: str) -> bool:
+        """Whether the analyzer reads `text` in one go (not skipped, not cut into pieces)."""
+        return bool(_MAY_HOLD_PERSONAL_DATA.search(text)) and len(text) <= self.bounds.max_piece_chars
+
     def _analyze(self, text: str) -> List[RecognizerResult]:
         """Presidio's findings in `text`, without surrounding spaces; at most one piece's worth."""
         if not _MAY_HOLD_PERSONAL_DATA.search(text):
             return []
         results = self.analyzer.analyze(
-            text=text, language=LANGUAGE, entities=self.entities, score_threshold=self.score_threshold
+            text=text, language=LANGUAGE, entities=self.entities, score_threshold=self.score_threshold,
+            nlp_artifacts=_READ_AHEAD.get().get(text),
         )
         trim = _without_surrounding_space(text)
         results = [result for result in map(trim, results) if result.end > result.start]

@@ -137,6 +137,18 @@ class Conversation:
             words | stamps,
         )
 
+    def texts_to_read(self, event: Event) -> List[str]:
+        """The texts of `event` its redaction gives the recognizers: not a whole field, not own words."""
+        whole, texts = self.whole_fields(event), []
+
+        def collect(field: str, text: str) -> str:
+            if field not in whole and text not in self.own_words:
+                texts.append(text)
+            return text
+
+        redacted_event_data(event.as_dict(), collect)
+        return texts
+
     def whole_fields(self, event: Event) -> Dict[str, str]:
         """Fields of `event` stored as one string whatever they hold: an answer as its slot's type."""
         if isinstance(event, UserUttered) and id(event) in self.answer_types:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import List
+from typing import ContextManager, Iterable, List
 
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
@@ -51,10 +51,15 @@ class ReadingRedactor:
     def __init__(self, redactor: Redactor) -> None:
         self.redactor = redactor
         self.read: List[str] = []
+        self.together: List[List[str]] = []  # what each `reading_together` was given
 
     def redact(self, text: str) -> RedactedText:
         self.read.append(text)
         return self.redactor.redact(text)
+
+    def reading_together(self, texts: Iterable[str]) -> ContextManager[None]:
+        self.together.append(list(texts))
+        return self.redactor.reading_together(self.together[-1])
 
 
 def a_turn(customer_says: str, bot_says: str, metadata: dict) -> DialogueStateTracker:
@@ -78,6 +83,7 @@ def saved(url: str, redactor: Redactor, tracker: DialogueStateTracker) -> Readin
     reading = ReadingRedactor(redactor)
     store = CandorTrackerStore(domain=DOMAIN, host=url, redactor=reading, live_values=LiveValues(TTL))  # type: ignore[arg-type]
     reading.read.clear()  # what the store read of the policy when it started
+    reading.together.clear()
     asyncio.run(store.save(tracker))
     return reading
 
@@ -129,3 +135,11 @@ def test_an_id_a_client_sends_in_place_of_rasas_own_is_read(sqlite_url: str, red
     saved(sqlite_url, redactor, a_turn("hello", GREETING, {"model_id": EMAIL}))
 
     assert EMAIL not in json.dumps(stored_rows(sqlite_url, "ada"))
+
+
+def test_a_save_gives_the_model_all_the_texts_it_will_read_at_once(sqlite_url: str, redactor: Redactor) -> None:
+    """spaCy reads a batch of short texts about three times faster per text than one at a time."""
+    reading = saved(sqlite_url, redactor, a_turn(f"my email is {EMAIL}", f"Send it to {NEW_ADDRESS}?", {}))
+
+    assert len(reading.together) == 1, "one batch per save"
+    assert set(reading.together[0]) == set(reading.read) == {f"my email is {EMAIL}", f"Send it to {NEW_ADDRESS}?"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any
+from typing import Any, ContextManager, Iterable
 
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -33,6 +33,9 @@ class BrokenRedactor:
         if self.breaks_on in text:
             raise RuntimeError(f"the model choked on {text!r}")
         return self.redactor.redact(text)
+
+    def reading_together(self, texts: Iterable[str]) -> ContextManager[None]:
+        return self.redactor.reading_together(texts)
 
 
 def broken_store(url: str, redactor: Redactor, live_values: LiveValues, breaks_on: str = "", **kwargs: Any) -> CandorTrackerStore:
